@@ -1,0 +1,61 @@
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from cooperatives.access import is_federation, permission_required, programme_for_user, reads_buyers
+from cooperatives.models import (
+    Buyer,
+    Cooperative,
+    JourneyStep,
+    Lot,
+    Programme,
+    journey_step_conditions,
+)
+
+
+@permission_required(reads_buyers)
+def programme_list(request):
+    today = timezone.localdate()
+    prefix = "lots__buyers__"
+    counts = {
+        f"n_{step.value}": Count(f"{prefix}pk", filter=Q(**{f"{prefix}pk__isnull": False}) & q)
+        for step, q in journey_step_conditions(today, prefix).items()
+    }
+    programmes = (
+        Programme.objects.visible_to(request.user)
+        .annotate(n_lots=Count("lots", distinct=True), **counts)
+        .order_by("name")
+    )
+    return render(
+        request,
+        "cooperatives/programme_list.html",
+        {"programmes": programmes, "steps": JourneyStep},
+    )
+
+
+@permission_required(reads_buyers)
+def programme_detail(request, programme_id: int):
+    programme = programme_for_user(request.user, programme_id)
+    lots = Lot.objects.filter(programme=programme).prefetch_related(
+        Prefetch("buyers", queryset=Buyer.objects.order_by("last_name", "first_name"))
+    )
+    today = timezone.localdate()
+    rows = [(lot, [(buyer, buyer.step(today)) for buyer in lot.buyers.all()]) for lot in lots]
+    return render(
+        request,
+        "cooperatives/programme_detail.html",
+        {"programme": programme, "rows": rows, "today": today},
+    )
+
+
+@permission_required(is_federation)
+def federation_overview(request):
+    cooperatives = (
+        Cooperative.objects.visible_to(request.user)
+        .annotate(
+            n_programmes=Count("programmes", distinct=True),
+            n_lots=Count("programmes__lots", distinct=True),
+        )
+        .order_by("name")
+    )
+    return render(request, "cooperatives/federation.html", {"cooperatives": cooperatives})

@@ -1,0 +1,24 @@
+"""The navigation: what each role may use. Views enforce the same rules on the server."""
+
+from django.urls import reverse
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    if user.cooperative_id or user.is_federation:
+        items.append(("Engagements", reverse("commitment_list")))
+    if user.reads_buyers:
+        items.append(("Programmes", reverse("programme_list")))
+    if user.is_federation:
+        items.append(("Fédération", reverse("federation_overview")))
+    if user.is_superuser:
+        items.append(("Administration", reverse("admin:index")))
+    path = request.path
+    return {
+        "nav_items": [
+            {"label": label, "url": url, "active": path.startswith(url)} for label, url in items
+        ]
+    }

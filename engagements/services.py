@@ -1,0 +1,39 @@
+from django.db import transaction
+
+from cooperatives.models import Cooperative
+from engagements.charter import COMMITMENTS, PRINCIPLES
+from engagements.models import Commitment, Principle
+
+
+def principles_sync() -> None:
+    """Create or update the seven principles from the reference texts."""
+    for position, (code, name, description) in enumerate(PRINCIPLES, start=1):
+        Principle.objects.update_or_create(
+            code=code, defaults={"name": name, "description": description, "position": position}
+        )
+
+
+@transaction.atomic
+def commitments_create_charter(*, cooperative: Cooperative) -> list[Commitment]:
+    """Give a cooperative the eight charter commitments it does not have yet.
+
+    Existing commitments (possibly reworded by the cooperative) are left untouched.
+    """
+    principles = {p.code: p for p in Principle.objects.all()}
+    existing = set(
+        Commitment.objects.for_cooperative(cooperative).values_list("charter_number", flat=True)
+    )
+    created = []
+    for number, title, description, codes in COMMITMENTS:
+        if number in existing:
+            continue
+        commitment = Commitment.objects.create(
+            cooperative=cooperative,
+            number=number,
+            charter_number=number,
+            title=title,
+            description=description,
+        )
+        commitment.principles.set([principles[code] for code in codes])
+        created.append(commitment)
+    return created
