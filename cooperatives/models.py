@@ -7,6 +7,7 @@ staff query goes through `TenantQuerySet.visible_to(user)`, the one scoping mech
 from __future__ import annotations
 
 import datetime as dt
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import F, Q
@@ -135,7 +136,9 @@ class User(AbstractUser):
     @property
     def reads_buyers(self) -> bool:
         """Personal data of buyers: only the cooperative's own staff and directors."""
-        return self.role in (self.Role.STAFF, self.Role.DIRECTOR) and self.cooperative_id is not None
+        return (
+            self.role in (self.Role.STAFF, self.Role.DIRECTOR) and self.cooperative_id is not None
+        )
 
     @property
     def edits_cooperative_data(self) -> bool:
@@ -223,7 +226,9 @@ class Lot(models.Model):
         verbose_name = "lot"
         ordering = ["programme", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "code"], name="lot_unique_code_per_programme"),
+            models.UniqueConstraint(
+                fields=["programme", "code"], name="lot_unique_code_per_programme"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -266,7 +271,9 @@ class Buyer(models.Model):
 
     cooperative_path = "lot__programme__cooperative"
 
-    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="buyers", verbose_name="lot")
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, related_name="buyers", verbose_name="lot"
+    )
     last_name = models.CharField("nom", max_length=150)
     first_name = models.CharField("prénom", max_length=150, blank=True)
     email = models.EmailField("e-mail", blank=True)
@@ -347,4 +354,3 @@ class Buyer(models.Model):
         if self.delivery_date and self.delivery_month_announced_on:
             return (self.delivery_date - self.delivery_month_announced_on).days
         return None
-

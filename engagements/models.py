@@ -28,7 +28,10 @@ class Commitment(models.Model):
     cooperative_path = "cooperative"
 
     cooperative = models.ForeignKey(
-        Cooperative, on_delete=models.CASCADE, related_name="commitments", verbose_name="coopérative"
+        Cooperative,
+        on_delete=models.CASCADE,
+        related_name="commitments",
+        verbose_name="coopérative",
     )
     number = models.PositiveSmallIntegerField("numéro")
     charter_number = models.PositiveSmallIntegerField(

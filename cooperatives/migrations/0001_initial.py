@@ -8,132 +8,428 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Federation',
+            name="Federation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nom')),
-                ('slug', models.SlugField(unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nom")),
+                ("slug", models.SlugField(unique=True)),
             ],
             options={
-                'verbose_name': 'fédération',
-                'ordering': ['name'],
+                "verbose_name": "fédération",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Cooperative',
+            name="Cooperative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nom')),
-                ('slug', models.SlugField(unique=True)),
-                ('city', models.CharField(blank=True, max_length=120, verbose_name='ville du siège')),
-                ('homes_count', models.PositiveIntegerField(default=0, help_text='Nombre de logements concernés par les enquêtes (parc et accession).', verbose_name='logements gérés')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('federation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cooperatives', to='cooperatives.federation', verbose_name='fédération')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nom")),
+                ("slug", models.SlugField(unique=True)),
+                (
+                    "city",
+                    models.CharField(blank=True, max_length=120, verbose_name="ville du siège"),
+                ),
+                (
+                    "homes_count",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Nombre de logements concernés par les enquêtes (parc et accession).",
+                        verbose_name="logements gérés",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "federation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cooperatives",
+                        to="cooperatives.federation",
+                        verbose_name="fédération",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'coopérative',
-                'ordering': ['name'],
+                "verbose_name": "coopérative",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('code', models.CharField(help_text='Préfixe des lots, par ex. JDI.', max_length=20, verbose_name='code')),
-                ('city', models.CharField(blank=True, max_length=120, verbose_name='commune')),
-                ('financing', models.CharField(choices=[('vefa', 'Accession sociale (VEFA)'), ('psla', 'PSLA (location-accession)'), ('brs', 'BRS (bail réel solidaire)'), ('tva_reduite', 'Accession à TVA réduite')], default='vefa', max_length=20, verbose_name='dispositif')),
-                ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programmes', to='cooperatives.cooperative', verbose_name='coopérative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Préfixe des lots, par ex. JDI.",
+                        max_length=20,
+                        verbose_name="code",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=120, verbose_name="commune")),
+                (
+                    "financing",
+                    models.CharField(
+                        choices=[
+                            ("vefa", "Accession sociale (VEFA)"),
+                            ("psla", "PSLA (location-accession)"),
+                            ("brs", "BRS (bail réel solidaire)"),
+                            ("tva_reduite", "Accession à TVA réduite"),
+                        ],
+                        default="vefa",
+                        max_length=20,
+                        verbose_name="dispositif",
+                    ),
+                ),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="programmes",
+                        to="cooperatives.cooperative",
+                        verbose_name="coopérative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'programme',
-                'ordering': ['name'],
+                "verbose_name": "programme",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Lot',
+            name="Lot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, verbose_name='lot')),
-                ('typology', models.CharField(blank=True, choices=[('T1', 'T1'), ('T2', 'T2'), ('T3', 'T3'), ('T4', 'T4'), ('T5', 'T5 et plus')], max_length=2, verbose_name='typologie')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lots', to='cooperatives.programme', verbose_name='programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30, verbose_name="lot")),
+                (
+                    "typology",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("T1", "T1"),
+                            ("T2", "T2"),
+                            ("T3", "T3"),
+                            ("T4", "T4"),
+                            ("T5", "T5 et plus"),
+                        ],
+                        max_length=2,
+                        verbose_name="typologie",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lots",
+                        to="cooperatives.programme",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lot',
-                'ordering': ['programme', 'code'],
+                "verbose_name": "lot",
+                "ordering": ["programme", "code"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('staff', 'Collaborateur'), ('director', 'Dirigeant'), ('board', 'Administrateur'), ('federation', 'Fédération')], default='staff', max_length=20, verbose_name='rôle')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('cooperative', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='cooperatives.cooperative', verbose_name='coopérative')),
-                ('federation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='cooperatives.federation', verbose_name='fédération')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("staff", "Collaborateur"),
+                            ("director", "Dirigeant"),
+                            ("board", "Administrateur"),
+                            ("federation", "Fédération"),
+                        ],
+                        default="staff",
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="cooperatives.cooperative",
+                        verbose_name="coopérative",
+                    ),
+                ),
+                (
+                    "federation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="cooperatives.federation",
+                        verbose_name="fédération",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utilisateur',
-                'constraints': [models.CheckConstraint(condition=models.Q(('is_superuser', True), models.Q(('cooperative__isnull', True), ('federation__isnull', False), ('role', 'federation')), models.Q(models.Q(('role', 'federation'), _negated=True), ('cooperative__isnull', False)), _connector='OR'), name='user_role_has_its_tenant', violation_error_message='Un utilisateur de la fédération doit être rattaché à une fédération, les autres à une coopérative.')],
+                "verbose_name": "utilisateur",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("is_superuser", True),
+                            models.Q(
+                                ("cooperative__isnull", True),
+                                ("federation__isnull", False),
+                                ("role", "federation"),
+                            ),
+                            models.Q(
+                                models.Q(("role", "federation"), _negated=True),
+                                ("cooperative__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="user_role_has_its_tenant",
+                        violation_error_message="Un utilisateur de la fédération doit être rattaché à une fédération, les autres à une coopérative.",
+                    )
+                ],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Buyer',
+            name="Buyer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_name', models.CharField(max_length=150, verbose_name='nom')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='prénom')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('reservation_date', models.DateField(blank=True, null=True, verbose_name='contrat de réservation')),
-                ('deed_date', models.DateField(blank=True, null=True, verbose_name='acte authentique')),
-                ('delivery_month_announced', models.DateField(blank=True, help_text="Premier jour du mois de livraison confirmé à l'acquéreur.", null=True, verbose_name='mois de livraison annoncé')),
-                ('delivery_month_announced_on', models.DateField(blank=True, null=True, verbose_name="date de l'annonce du mois de livraison")),
-                ('delivery_date', models.DateField(blank=True, null=True, verbose_name='livraison')),
-                ('perfect_completion_end', models.DateField(blank=True, null=True, verbose_name="fin de l'année de parfait achèvement")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('lot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='buyers', to='cooperatives.lot', verbose_name='lot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_name", models.CharField(max_length=150, verbose_name="nom")),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="prénom")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                (
+                    "reservation_date",
+                    models.DateField(blank=True, null=True, verbose_name="contrat de réservation"),
+                ),
+                (
+                    "deed_date",
+                    models.DateField(blank=True, null=True, verbose_name="acte authentique"),
+                ),
+                (
+                    "delivery_month_announced",
+                    models.DateField(
+                        blank=True,
+                        help_text="Premier jour du mois de livraison confirmé à l'acquéreur.",
+                        null=True,
+                        verbose_name="mois de livraison annoncé",
+                    ),
+                ),
+                (
+                    "delivery_month_announced_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date de l'annonce du mois de livraison"
+                    ),
+                ),
+                (
+                    "delivery_date",
+                    models.DateField(blank=True, null=True, verbose_name="livraison"),
+                ),
+                (
+                    "perfect_completion_end",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="fin de l'année de parfait achèvement"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "lot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="buyers",
+                        to="cooperatives.lot",
+                        verbose_name="lot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'acquéreur',
-                'ordering': ['last_name', 'first_name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('email', ''), _negated=True), fields=('lot', 'email'), name='buyer_unique_email_per_lot', violation_error_message='Cet acquéreur (même e-mail) est déjà rattaché à ce lot.'), models.CheckConstraint(condition=models.Q(('deed_date__isnull', True), ('reservation_date__isnull', True), ('deed_date__gte', models.F('reservation_date')), _connector='OR'), name='buyer_deed_after_reservation', violation_error_message="L'acte ne peut précéder le contrat de réservation."), models.CheckConstraint(condition=models.Q(('delivery_date__isnull', True), ('reservation_date__isnull', True), ('delivery_date__gte', models.F('reservation_date')), _connector='OR'), name='buyer_delivery_after_reservation', violation_error_message='La livraison ne peut précéder la réservation.'), models.CheckConstraint(condition=models.Q(('perfect_completion_end__isnull', True), ('delivery_date__isnull', True), ('perfect_completion_end__gte', models.F('delivery_date')), _connector='OR'), name='buyer_completion_after_delivery', violation_error_message='La fin du parfait achèvement ne peut précéder la livraison.')],
+                "verbose_name": "acquéreur",
+                "ordering": ["last_name", "first_name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("email", ""), _negated=True),
+                        fields=("lot", "email"),
+                        name="buyer_unique_email_per_lot",
+                        violation_error_message="Cet acquéreur (même e-mail) est déjà rattaché à ce lot.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("deed_date__isnull", True),
+                            ("reservation_date__isnull", True),
+                            ("deed_date__gte", models.F("reservation_date")),
+                            _connector="OR",
+                        ),
+                        name="buyer_deed_after_reservation",
+                        violation_error_message="L'acte ne peut précéder le contrat de réservation.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("delivery_date__isnull", True),
+                            ("reservation_date__isnull", True),
+                            ("delivery_date__gte", models.F("reservation_date")),
+                            _connector="OR",
+                        ),
+                        name="buyer_delivery_after_reservation",
+                        violation_error_message="La livraison ne peut précéder la réservation.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("perfect_completion_end__isnull", True),
+                            ("delivery_date__isnull", True),
+                            ("perfect_completion_end__gte", models.F("delivery_date")),
+                            _connector="OR",
+                        ),
+                        name="buyer_completion_after_delivery",
+                        violation_error_message="La fin du parfait achèvement ne peut précéder la livraison.",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(fields=('cooperative', 'name'), name='programme_unique_name_per_cooperative'),
+            model_name="programme",
+            constraint=models.UniqueConstraint(
+                fields=("cooperative", "name"), name="programme_unique_name_per_cooperative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(fields=('cooperative', 'code'), name='programme_unique_code_per_cooperative'),
+            model_name="programme",
+            constraint=models.UniqueConstraint(
+                fields=("cooperative", "code"), name="programme_unique_code_per_cooperative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lot',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='lot_unique_code_per_programme'),
+            model_name="lot",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "code"), name="lot_unique_code_per_programme"
+            ),
         ),
     ]

@@ -5,44 +5,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cooperatives', '0001_initial'),
+        ("cooperatives", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Principle',
+            name="Principle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='nom')),
-                ('description', models.TextField(verbose_name='description')),
-                ('position', models.PositiveSmallIntegerField(unique=True, verbose_name='ordre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="nom")),
+                ("description", models.TextField(verbose_name="description")),
+                ("position", models.PositiveSmallIntegerField(unique=True, verbose_name="ordre")),
             ],
             options={
-                'verbose_name': 'principe coopératif',
-                'verbose_name_plural': 'principes coopératifs',
-                'ordering': ['position'],
+                "verbose_name": "principe coopératif",
+                "verbose_name_plural": "principes coopératifs",
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Commitment',
+            name="Commitment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='numéro')),
-                ('charter_number', models.PositiveSmallIntegerField(blank=True, help_text="Numéro (1 à 8) de l'engagement de la charte Coop'HLM auquel il se mesure.", null=True, verbose_name='engagement de la charte')),
-                ('title', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commitments', to='cooperatives.cooperative', verbose_name='coopérative')),
-                ('principles', models.ManyToManyField(blank=True, related_name='commitments', to='engagements.principle', verbose_name='principes incarnés')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="numéro")),
+                (
+                    "charter_number",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Numéro (1 à 8) de l'engagement de la charte Coop'HLM auquel il se mesure.",
+                        null=True,
+                        verbose_name="engagement de la charte",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="intitulé")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="commitments",
+                        to="cooperatives.cooperative",
+                        verbose_name="coopérative",
+                    ),
+                ),
+                (
+                    "principles",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="commitments",
+                        to="engagements.principle",
+                        verbose_name="principes incarnés",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'engagement',
-                'ordering': ['cooperative', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('cooperative', 'number'), name='commitment_unique_number_per_cooperative'), models.UniqueConstraint(fields=('cooperative', 'charter_number'), name='commitment_unique_charter_number_per_cooperative'), models.CheckConstraint(condition=models.Q(('charter_number__isnull', True), models.Q(('charter_number__gte', 1), ('charter_number__lte', 8)), _connector='OR'), name='commitment_charter_number_1_to_8')],
+                "verbose_name": "engagement",
+                "ordering": ["cooperative", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("cooperative", "number"),
+                        name="commitment_unique_number_per_cooperative",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("cooperative", "charter_number"),
+                        name="commitment_unique_charter_number_per_cooperative",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("charter_number__isnull", True),
+                            models.Q(("charter_number__gte", 1), ("charter_number__lte", 8)),
+                            _connector="OR",
+                        ),
+                        name="commitment_charter_number_1_to_8",
+                    ),
+                ],
             },
         ),
     ]
