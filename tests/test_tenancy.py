@@ -1,0 +1,139 @@
+"""Tenant isolation: a user of cooperative B reaches nothing of cooperative A.
+
+The test walks every URL of the portal (except the public ones listed below), so a new staff view
+is covered as soon as it is routed: a URL argument the matrix does not know fails the test.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cooperatives.models import User
+from engagements.models import Commitment
+from tests import factories
+
+PUBLIC_URL_NAMES = {
+    "home",
+    "healthz",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+# Reached by every signed-in user (their own account), not cooperative data.
+OWN_ACCOUNT_URL_NAMES = {"password_change", "password_change_done"}
+
+SECRET_MARKERS = ["Programme-Secret-A", "Nom-Secret-A", "Engagement-Secret-A"]
+
+
+def _staff_url_names(patterns=None, namespace_skip=("admin",)) -> list[tuple[str, list[str]]]:
+    found = []
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in namespace_skip:
+                continue
+            found += _staff_url_names(entry.url_patterns, namespace_skip)
+        elif isinstance(entry, URLPattern) and entry.name:
+            if entry.name in PUBLIC_URL_NAMES | OWN_ACCOUNT_URL_NAMES:
+                continue
+            found.append((entry.name, list(entry.pattern.converters)))
+    return found
+
+
+STAFF_URLS = _staff_url_names()
+
+
+@pytest.fixture
+def secret_a(coop_a, programme_a):
+    """Data of cooperative A that an outsider must never see, marked with unique strings."""
+    programme_a.name = "Programme-Secret-A"
+    programme_a.save()
+    lot = factories.LotFactory(programme=programme_a)
+    factories.BuyerFactory(lot=lot, last_name="Nom-Secret-A")
+    Commitment.objects.filter(cooperative=coop_a, number=1).update(title="Engagement-Secret-A")
+    return {"programme_id": programme_a.pk}
+
+
+def _url(name: str, kwarg_names: list[str], objects: dict) -> str:
+    unknown = [k for k in kwarg_names if k not in objects]
+    assert not unknown, f"{name}: add {unknown} to the tenancy matrix (secret_a fixture)"
+    return reverse(name, kwargs={k: objects[k] for k in kwarg_names})
+
+
+def test_the_matrix_covers_the_staff_urls():
+    names = {name for name, _ in STAFF_URLS}
+    assert {"commitment_list", "programme_list", "programme_detail"} <= names
+
+
+@pytest.mark.parametrize(("name", "kwarg_names"), STAFF_URLS)
+@pytest.mark.parametrize("outsider", ["staff_b", "federation_b"])
+def test_an_outsider_reaches_nothing_of_another_cooperative(
+    client, request, secret_a, name, kwarg_names, outsider
+):
+    client.force_login(request.getfixturevalue(outsider))
+
+    response = client.get(_url(name, kwarg_names, secret_a))
+
+    if kwarg_names:
+        assert response.status_code in (403, 404)
+    else:
+        assert response.status_code in (200, 403)
+    body = response.content.decode()
+    assert not [marker for marker in SECRET_MARKERS if marker in body]
+
+
+@pytest.mark.parametrize(("name", "kwarg_names"), STAFF_URLS)
+def test_an_anonymous_visitor_is_sent_to_the_login(client, secret_a, name, kwarg_names):
+    url = _url(name, kwarg_names, secret_a)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("name", "kwarg_names"), STAFF_URLS)
+def test_the_own_staff_reaches_every_page(client, staff_a, secret_a, name, kwarg_names):
+    client.force_login(staff_a)
+
+    response = client.get(_url(name, kwarg_names, secret_a))
+
+    assert response.status_code in (200, 403)
+    if name != "federation_overview":
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url_name", ["programme_list", "programme_detail"])
+@pytest.mark.parametrize("role", [User.Role.BOARD, User.Role.FEDERATION])
+def test_roles_without_access_to_buyers_get_403_on_buyer_pages(
+    client, coop_a, secret_a, url_name, role
+):
+    user = factories.UserFactory(
+        role=role,
+        cooperative=None if role == User.Role.FEDERATION else coop_a,
+        federation=coop_a.federation if role == User.Role.FEDERATION else None,
+    )
+    client.force_login(user)
+    kwargs = {"programme_id": secret_a["programme_id"]} if url_name == "programme_detail" else {}
+
+    response = client.get(reverse(url_name, kwargs=kwargs))
+
+    assert response.status_code == 403
+
+
+def test_staff_cannot_open_the_federation_page(client, staff_a):
+    client.force_login(staff_a)
+
+    assert client.get(reverse("federation_overview")).status_code == 403
+
+
+def test_a_federation_reader_sees_only_the_cooperatives_of_its_federation(
+    client, federation_a, coop_a, coop_b
+):
+    client.force_login(federation_a)
+
+    body = client.get(reverse("federation_overview")).content.decode()
+
+    assert coop_a.name in body
+    assert coop_b.name not in body
