@@ -71,6 +71,11 @@ class Cooperative(models.Model):
         default=0,
         help_text="Nombre de logements concernés par les enquêtes (parc et accession).",
     )
+    transparency_enabled = models.BooleanField(
+        "page publique de transparence",
+        default=False,
+        help_text="Publie sans connexion les engagements et les derniers résultats publiés.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CooperativeQuerySet.as_manager()

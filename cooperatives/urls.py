@@ -5,5 +5,4 @@ from cooperatives import views
 urlpatterns = [
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<int:programme_id>/", views.programme_detail, name="programme_detail"),
-    path("federation/", views.federation_overview, name="federation_overview"),
 ]

@@ -2,10 +2,9 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from cooperatives.access import is_federation, permission_required, programme_for_user, reads_buyers
+from cooperatives.access import permission_required, programme_for_user, reads_buyers
 from cooperatives.models import (
     Buyer,
-    Cooperative,
     JourneyStep,
     Lot,
     Programme,
@@ -46,16 +45,3 @@ def programme_detail(request, programme_id: int):
         "cooperatives/programme_detail.html",
         {"programme": programme, "rows": rows, "today": today},
     )
-
-
-@permission_required(is_federation)
-def federation_overview(request):
-    cooperatives = (
-        Cooperative.objects.visible_to(request.user)
-        .annotate(
-            n_programmes=Count("programmes", distinct=True),
-            n_lots=Count("programmes__lots", distinct=True),
-        )
-        .order_by("name")
-    )
-    return render(request, "cooperatives/federation.html", {"cooperatives": cooperatives})

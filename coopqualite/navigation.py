@@ -9,7 +9,9 @@ def navigation(request) -> dict:
         return {"nav_items": []}
     items = []
     if user.cooperative_id or user.is_federation:
-        items.append(("Engagements", reverse("commitment_list")))
+        items.append(("Tableau de bord", reverse("scorecard")))
+        items.append(("Actions", reverse("action_list")))
+        items.append(("Charte", reverse("commitment_list")))
     if user.reads_buyers:
         items.append(("Programmes", reverse("programme_list")))
     if user.is_federation:

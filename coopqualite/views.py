@@ -16,7 +16,7 @@ def home(request):
         if user.is_federation:
             return redirect("federation_overview")
         if user.cooperative_id:
-            return redirect("commitment_list")
+            return redirect("scorecard")
     return render(request, "home.html")
 
 

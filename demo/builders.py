@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from cooperatives.models import Buyer, Cooperative, Federation, Lot, Programme, User
-from engagements.services import commitments_create_charter
+from engagements.services.charter import commitments_create_charter
 
 DEMO_PASSWORD = "coopqualite-demo"
 
@@ -150,11 +150,17 @@ def federation_seed() -> Federation:
 
 
 def cooperative_seed(
-    *, federation: Federation, slug: str, name: str, city: str, homes: int
+    *, federation: Federation, slug: str, name: str, city: str, homes: int, public: bool = False
 ) -> Cooperative:
     cooperative, _ = Cooperative.objects.get_or_create(
         slug=slug,
-        defaults={"name": name, "city": city, "federation": federation, "homes_count": homes},
+        defaults={
+            "name": name,
+            "city": city,
+            "federation": federation,
+            "homes_count": homes,
+            "transparency_enabled": public,
+        },
     )
     commitments_create_charter(cooperative=cooperative)
     return cooperative

@@ -1,8 +1,20 @@
-"""Cooperative principles and the commitments that make them concrete."""
+"""Commitments with proof: principles, commitments, indicators, measurements, actions, evidence."""
 
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import LazyObject
+from simple_history.models import HistoricalRecords
 
 from cooperatives.models import Cooperative, TenantQuerySet
+from engagements import periods
 
 
 class Principle(models.Model):
@@ -20,6 +32,18 @@ class Principle(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IsoSubject(models.TextChoices):
+    """The seven core subjects of ISO 26000, used to file RSE actions."""
+
+    GOVERNANCE = "governance", "Gouvernance de l'organisation"
+    HUMAN_RIGHTS = "human_rights", "Droits de l'Homme"
+    LABOUR = "labour", "Relations et conditions de travail"
+    ENVIRONMENT = "environment", "Environnement"
+    FAIR_PRACTICES = "fair_practices", "Loyauté des pratiques"
+    CONSUMERS = "consumers", "Questions relatives aux consommateurs"
+    COMMUNITY = "community", "Communautés et développement local"
 
 
 class Commitment(models.Model):
@@ -47,6 +71,7 @@ class Commitment(models.Model):
     )
 
     objects = TenantQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[principles])
 
     class Meta:
         verbose_name = "engagement"
@@ -68,3 +93,287 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+
+class Indicator(models.Model):
+    """A measurable promise of a commitment: a figure per period against a target."""
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Plus c'est haut, mieux c'est"
+        LOWER = "lower", "Plus c'est bas, mieux c'est"
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Saisi par la coopérative"
+        JOURNEY = "journey", "Calculé à partir des dates du parcours"
+        SURVEY = "survey", "Calculé à partir des enquêtes"
+
+    cooperative_path = "commitment__cooperative"
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="indicators", verbose_name="engagement"
+    )
+    name = models.CharField("intitulé", max_length=200)
+    description = models.TextField("définition", blank=True)
+    unit = models.CharField("unité", max_length=20, default="%", help_text="%, jours, nombre…")
+    direction = models.CharField(
+        "sens", max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+    target = models.DecimalField("cible", max_digits=12, decimal_places=2)
+    period = models.CharField(
+        "période", max_length=10, choices=periods.Period.choices, default=periods.Period.QUARTER
+    )
+    source = models.CharField("source", max_length=10, choices=Source.choices, default="manual")
+    journey_metric = models.CharField(
+        "mesure du parcours",
+        max_length=40,
+        blank=True,
+        help_text="Pour une source « parcours » : la mesure calculée.",
+    )
+    survey_selector = models.CharField(
+        "question ou thème d'enquête",
+        max_length=100,
+        blank=True,
+        help_text="Pour une source « enquêtes » : « question:CLE » ou « theme:CLE ».",
+    )
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    is_public = models.BooleanField(
+        "publié", default=False, help_text="Affiché sur la page publique de transparence."
+    )
+
+    objects = TenantQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "indicateur"
+        ordering = ["commitment__number", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="indicator_journey_source_has_metric",
+                condition=~Q(source="journey") | ~Q(journey_metric=""),
+                violation_error_message="Choisissez la mesure du parcours à calculer.",
+            ),
+            models.CheckConstraint(
+                name="indicator_survey_source_has_selector",
+                condition=~Q(source="survey") | ~Q(survey_selector=""),
+                violation_error_message="Indiquez la question ou le thème d'enquête.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_computed(self) -> bool:
+        return self.source != self.Source.MANUAL
+
+    def meets_target(self, value: Decimal | None) -> bool | None:
+        if value is None:
+            return None
+        if self.direction == self.Direction.HIGHER:
+            return value >= self.target
+        return value <= self.target
+
+
+class Measurement(models.Model):
+    """The value of an indicator for one period."""
+
+    cooperative_path = "indicator__commitment__cooperative"
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name="indicateur"
+    )
+    period_start = models.DateField("début de période")
+    value = models.DecimalField("valeur", max_digits=12, decimal_places=2)
+    base = models.PositiveIntegerField(
+        "base", null=True, blank=True, help_text="Effectif sur lequel la valeur est calculée."
+    )
+    comment = models.TextField("commentaire", blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="saisi par",
+    )
+    entered_at = models.DateTimeField("saisi le", default=timezone.now)
+    is_computed = models.BooleanField("calculé", default=False)
+
+    objects = TenantQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "mesure"
+        ordering = ["indicator", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_start"],
+                name="measurement_one_per_indicator_period",
+                violation_error_message="Une mesure existe déjà pour cette période.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} — {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return periods.label(self.indicator.period, self.period_start)
+
+
+class ActionQuerySet(TenantQuerySet):
+    OPEN = ("planned", "in_progress")
+
+    def open(self) -> ActionQuerySet:
+        return self.filter(status__in=self.OPEN)
+
+    def late(self, today: dt.date | None = None) -> ActionQuerySet:
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class Action(models.Model):
+    """An item of the action plan. "Late" is derived: open and past its due date."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Prévue"
+        IN_PROGRESS = "in_progress", "En cours"
+        DONE = "done", "Réalisée"
+        ABANDONED = "abandoned", "Abandonnée"
+
+    cooperative_path = "cooperative"
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="actions", verbose_name="coopérative"
+    )
+    title = models.CharField("intitulé", max_length=200)
+    description = models.TextField("description", blank=True)
+    commitments = models.ManyToManyField(
+        Commitment, related_name="actions", verbose_name="engagements", blank=True
+    )
+    iso_subject = models.CharField(
+        "domaine ISO 26000", max_length=20, choices=IsoSubject.choices, blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_actions",
+        verbose_name="responsable",
+    )
+    due_date = models.DateField("échéance", null=True, blank=True)
+    status = models.CharField(
+        "statut", max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    progress_note = models.TextField("point d'avancement", blank=True)
+    completed_on = models.DateField("réalisée le", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[commitments], excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = "action"
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["cooperative", "status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_late(self, today: dt.date | None = None) -> bool:
+        return (
+            self.status in ActionQuerySet.OPEN
+            and self.due_date is not None
+            and self.due_date < (today or timezone.localdate())
+        )
+
+
+class _EvidenceStorage(LazyObject):
+    """Files live outside the public web root; only the download view serves them."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+evidence_storage = _EvidenceStorage()
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    # The stored name never carries the user's file name (kept in original_name).
+    return f"evidence/{instance.cooperative_id}/{timezone.now():%Y/%m}/{instance.storage_key}"
+
+
+class Evidence(models.Model):
+    """A proof: a file, a link or a dated note, attached to exactly one of an action, a
+    measurement or a commitment."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", "Fichier"
+        LINK = "link", "Lien"
+        NOTE = "note", "Note datée"
+
+    cooperative_path = "cooperative"
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="evidence", verbose_name="coopérative"
+    )
+    kind = models.CharField("type", max_length=10, choices=Kind.choices)
+    title = models.CharField("titre", max_length=200)
+    fact_date = models.DateField("date du fait", default=timezone.localdate)
+    note = models.TextField("note", blank=True)
+    url = models.URLField("lien", blank=True, max_length=500)
+    file = models.FileField(
+        "fichier", storage=evidence_storage, upload_to=evidence_upload_to, blank=True
+    )
+    storage_key = models.CharField(max_length=64, blank=True, editable=False)
+    original_name = models.CharField("nom du fichier", max_length=255, blank=True)
+    content_type = models.CharField("type de contenu", max_length=100, blank=True)
+    size = models.PositiveIntegerField("taille (octets)", null=True, blank=True)
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    measurement = models.ForeignKey(
+        Measurement, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ajouté par",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["storage_key"])
+
+    class Meta:
+        verbose_name = "preuve"
+        ordering = ["-fact_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="evidence_attached_to_exactly_one",
+                condition=(
+                    Q(action__isnull=False, measurement__isnull=True, commitment__isnull=True)
+                    | Q(action__isnull=True, measurement__isnull=False, commitment__isnull=True)
+                    | Q(action__isnull=True, measurement__isnull=True, commitment__isnull=False)
+                ),
+            ),
+            models.CheckConstraint(
+                name="evidence_kind_has_its_content",
+                condition=(
+                    Q(kind="file", size__isnull=False)
+                    | (Q(kind="link") & ~Q(url=""))
+                    | (Q(kind="note") & ~Q(note=""))
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

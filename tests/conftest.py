@@ -1,12 +1,23 @@
 """Fixtures shared by the whole suite: settings for tests, personas, real services."""
 
 import pytest
+from django.utils.functional import empty
 
 from cooperatives.models import User
 from coopqualite.celery import app as celery_app
-from engagements.services import commitments_create_charter
+from engagements.models import evidence_storage
+from engagements.services.charter import commitments_create_charter
 from tests import factories
 from tests.services import celery_worker, redis_url_or_skip  # noqa: F401  (fixtures)
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    """Evidence files and reports go to a per-test folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    evidence_storage._wrapped = empty
+    yield
+    evidence_storage._wrapped = empty
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cooperatives.models import User
 from demo import builders
+from demo.engagements import engagements_seed
 
 LOGINS = [
     ("collaborateur", "Collaborateur (staff) de Coop Horizon Habitat"),
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             name="Coop Horizon Habitat",
             city="Lyon",
             homes=2400,
+            public=True,
         )
         orne = builders.cooperative_seed(
             federation=federation,
@@ -60,14 +62,14 @@ class Command(BaseCommand):
             builders.programme_seed(cooperative=orne, spec=spec, reference=reference, rng=rng)
 
         role = User.Role
-        builders.user_seed(
+        staff = builders.user_seed(
             username="collaborateur",
             first_name="Claire",
             last_name="Roche",
             role=role.STAFF,
             cooperative=horizon,
         )
-        builders.user_seed(
+        director = builders.user_seed(
             username="dirigeant",
             first_name="Marc",
             last_name="Lenoir",
@@ -88,7 +90,7 @@ class Command(BaseCommand):
             role=role.FEDERATION,
             federation=federation,
         )
-        builders.user_seed(
+        staff_orne = builders.user_seed(
             username="collaborateur.orne",
             first_name="Yves",
             last_name="Marie",
@@ -98,3 +100,7 @@ class Command(BaseCommand):
         builders.user_seed(
             username="admin", first_name="Admin", last_name="Démo", role=role.STAFF, superuser=True
         )
+        engagements_seed(
+            cooperative=horizon, owners=[staff, director], reference=reference, rng=rng
+        )
+        engagements_seed(cooperative=orne, owners=[staff_orne], reference=reference, rng=rng)

@@ -1,0 +1,221 @@
+"""The scorecard: each commitment with its indicators against target, actions and last proof.
+
+Built with a fixed number of queries whatever the number of commitments, indicators,
+measurements and actions: rows are fetched per kind, then assembled in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DateField, Max, OuterRef, Q, QuerySet, Subquery
+
+from coopqualite.charts import BAD, GOOD, NEUTRAL, Point, sparkline
+from engagements import periods
+from engagements.models import Action, ActionQuerySet, Commitment, Evidence, Indicator, Measurement
+
+TREND_LENGTH = 8
+
+
+@dataclass
+class IndicatorLine:
+    indicator: Indicator
+    points: list[Point]
+    latest: Point | None
+    previous: Point | None
+    status: str  # "ok", "ko" or "none"
+
+    @property
+    def chart(self):
+        color = {"ok": GOOD, "ko": BAD}.get(self.status, NEUTRAL)
+        return sparkline(
+            self.points,
+            title=f"Évolution : {self.indicator.name}",
+            target=self.indicator.target,
+            color=color,
+        )
+
+    @property
+    def trend_text(self) -> str:
+        known = [p for p in self.points if p.value is not None]
+        return " ; ".join(f"{p.label} : {_number(p.value)}" for p in known) or "aucune mesure"
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.latest and self.previous:
+            return Decimal(self.latest.value) - Decimal(self.previous.value)
+        return None
+
+
+@dataclass
+class CommitmentLine:
+    commitment: Commitment
+    indicators: list[IndicatorLine] = field(default_factory=list)
+
+    @property
+    def on_target(self) -> int:
+        return sum(1 for line in self.indicators if line.status == "ok")
+
+    @property
+    def measured(self) -> int:
+        return sum(1 for line in self.indicators if line.status != "none")
+
+
+def _number(value) -> str:
+    text = f"{Decimal(value):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def status_of(indicator: Indicator, value) -> str:
+    met = indicator.meets_target(None if value is None else Decimal(value))
+    return "none" if met is None else ("ok" if met else "ko")
+
+
+def _window_filter(today: dt.date, length: int) -> Q:
+    """Measurements of the last `length` periods, whatever the period of each indicator."""
+    window = Q()
+    for period in periods.Period:
+        first = periods.last_starts(period, length, today)[0]
+        window |= Q(indicator__period=period, period_start__gte=first)
+    return window
+
+
+def _last_evidence_dates() -> dict:
+    """Subqueries: the latest fact date of the evidence attached to a commitment, through each
+    path (directly, via its actions, via its measurements)."""
+
+    def latest(queryset: QuerySet, key: str):
+        return Subquery(
+            queryset.filter(**{key: OuterRef("pk")})
+            .order_by()
+            .values(key)
+            .annotate(m=Max("fact_date"))
+            .values("m")[:1],
+            output_field=DateField(),
+        )
+
+    return {
+        "evidence_direct": latest(Evidence.objects.all(), "commitment"),
+        "evidence_actions": latest(Evidence.objects.all(), "action__commitments"),
+        "evidence_measurements": latest(
+            Evidence.objects.all(), "measurement__indicator__commitment"
+        ),
+    }
+
+
+def commitments_with_counts(commitments: QuerySet, today: dt.date) -> QuerySet:
+    open_q = Q(actions__status__in=ActionQuerySet.OPEN)
+    return commitments.annotate(
+        open_actions=Count("actions", filter=open_q, distinct=True),
+        late_actions=Count(
+            "actions", filter=open_q & Q(actions__due_date__lt=today), distinct=True
+        ),
+        **_last_evidence_dates(),
+    )
+
+
+def build(
+    commitments: QuerySet, today: dt.date, length: int = TREND_LENGTH, public_only: bool = False
+) -> list[CommitmentLine]:
+    """Scorecard lines of the given commitments (already scoped to what the user may see).
+
+    `public_only` keeps the indicators published on the transparency page.
+    """
+    commitment_list = list(
+        commitments_with_counts(commitments, today)
+        .select_related("cooperative")
+        .order_by("cooperative__name", "number")
+    )
+    for commitment in commitment_list:
+        dates = [
+            commitment.evidence_direct,
+            commitment.evidence_actions,
+            commitment.evidence_measurements,
+        ]
+        commitment.last_evidence = max((d for d in dates if d), default=None)
+    ids = [c.pk for c in commitment_list]
+    indicators = Indicator.objects.filter(commitment_id__in=ids).order_by("position", "pk")
+    if public_only:
+        indicators = indicators.filter(is_public=True)
+    values = defaultdict(dict)
+    for indicator_id, start, value in (
+        Measurement.objects.filter(indicator__commitment_id__in=ids)
+        .filter(_window_filter(today, length))
+        .values_list("indicator_id", "period_start", "value")
+    ):
+        values[indicator_id][start] = value
+    lines = {c.pk: CommitmentLine(c) for c in commitment_list}
+    for indicator in indicators:
+        starts = periods.last_starts(indicator.period, length, today)
+        points = [
+            Point(periods.label(indicator.period, s), values[indicator.pk].get(s)) for s in starts
+        ]
+        known = [p for p in points if p.value is not None]
+        latest = known[-1] if known else None
+        lines[indicator.commitment_id].indicators.append(
+            IndicatorLine(
+                indicator=indicator,
+                points=points,
+                latest=latest,
+                previous=known[-2] if len(known) > 1 else None,
+                status=status_of(indicator, latest.value if latest else None),
+            )
+        )
+    return list(lines.values())
+
+
+def cooperative_summaries(cooperatives: QuerySet, today: dt.date) -> list:
+    """One summary per cooperative for the federation page: indicators on target, open and late
+    actions. Four queries whatever the number of cooperatives."""
+    latest_value = Subquery(
+        Measurement.objects.filter(indicator=OuterRef("pk"))
+        .order_by("-period_start")
+        .values("value")[:1]
+    )
+    cooperative_list = list(cooperatives.order_by("name"))
+    ids = [c.pk for c in cooperative_list]
+    measured = defaultdict(lambda: [0, 0, 0])  # indicators, measured, on target
+    for indicator in (
+        Indicator.objects.filter(commitment__cooperative_id__in=ids)
+        .annotate(latest_value=latest_value)
+        .select_related("commitment")
+    ):
+        counts = measured[indicator.commitment.cooperative_id]
+        counts[0] += 1
+        status = status_of(indicator, indicator.latest_value)
+        counts[1] += status != "none"
+        counts[2] += status == "ok"
+    actions = {
+        row["cooperative_id"]: row
+        for row in Action.objects.filter(cooperative_id__in=ids)
+        .values("cooperative_id")
+        .annotate(
+            open=Count("pk", filter=Q(status__in=ActionQuerySet.OPEN)),
+            late=Count("pk", filter=Q(status__in=ActionQuerySet.OPEN, due_date__lt=today)),
+            done=Count("pk", filter=Q(status=Action.Status.DONE)),
+        )
+    }
+    last_proof = dict(
+        Evidence.objects.filter(cooperative_id__in=ids)
+        .values("cooperative_id")
+        .annotate(m=Max("fact_date"))
+        .values_list("cooperative_id", "m")
+    )
+    for cooperative in cooperative_list:
+        n, m, ok = measured[cooperative.pk]
+        row = actions.get(cooperative.pk, {})
+        cooperative.summary = {
+            "indicators": n,
+            "measured": m,
+            "on_target": ok,
+            "open_actions": row.get("open", 0),
+            "late_actions": row.get("late", 0),
+            "done_actions": row.get("done", 0),
+            "last_evidence": last_proof.get(cooperative.pk),
+        }
+    return cooperative_list

@@ -1,0 +1,105 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from engagements.access import action_for_user, require_editor
+from engagements.forms import ActionFilterForm, ActionForm
+from engagements.history import history_rows
+from engagements.models import Action
+from engagements.services.actions import ActionConflict, action_create, action_update
+
+PAGE_SIZE = 50
+
+
+def action_list(request, mine: bool = False):
+    today = timezone.localdate()
+    actions = Action.objects.visible_to(request.user)
+    if mine:
+        actions = actions.filter(owner=request.user)
+    cooperative_ids = actions.values("cooperative_id")
+    filters = ActionFilterForm(request.GET or None, cooperative_ids=cooperative_ids)
+    actions = filters.filter(actions, today).select_related("owner", "cooperative")
+    page = Paginator(actions.order_by("due_date", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "engagements/action_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "mine": mine,
+            "today": today,
+            "query": query.urlencode(),
+            "can_create": request.user.edits_cooperative_data,
+        },
+    )
+
+
+def my_actions(request):
+    return action_list(request, mine=True)
+
+
+def action_detail(request, action_id: int):
+    action = action_for_user(request.user, action_id)
+    history = action.history.select_related("history_user").order_by("-history_date")[:30]
+    return render(
+        request,
+        "engagements/action_detail.html",
+        {
+            "action": action,
+            "commitments": action.commitments.all(),
+            "evidence": action.evidence.select_related("added_by"),
+            "history": history_rows(history),
+            "late": action.is_late(),
+            "can_edit": request.user.can_edit(action.cooperative_id),
+        },
+    )
+
+
+def action_new(request):
+    require_editor(request.user)
+    form = ActionForm(request.POST or None, cooperative_id=request.user.cooperative_id)
+    if request.method == "POST" and form.is_valid():
+        action = action_create(
+            cooperative=request.user.cooperative,
+            fields=form.cleaned_data,
+            commitments=list(form.cleaned_data["commitments"]),
+        )
+        messages.success(request, "Action créée.")
+        return redirect("action_detail", action_id=action.pk)
+    return render(request, "engagements/action_form.html", {"form": form})
+
+
+def action_edit(request, action_id: int):
+    action = action_for_user(request.user, action_id, change=True)
+    form = ActionForm(request.POST or None, instance=action, cooperative_id=action.cooperative_id)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = action_update(
+                action=action,
+                fields=form.cleaned_data,
+                commitments=list(form.cleaned_data["commitments"]),
+                expected_version=form.cleaned_data["version"] or 0,
+            )
+        except ActionConflict as exc:
+            # Keep what this user typed, show what the other saved; saving again overwrites it
+            # knowingly, since the form now carries the current version.
+            conflict = exc.current
+            data = request.POST.copy()
+            data["version"] = conflict.version
+            form = ActionForm(data, instance=conflict, cooperative_id=action.cooperative_id)
+            form.is_valid()
+        else:
+            messages.success(request, "Action enregistrée.")
+            return redirect("action_detail", action_id=action.pk)
+    return render(
+        request,
+        "engagements/action_form.html",
+        {"form": form, "action": action, "conflict": conflict},
+        status=409 if conflict else 200,
+    )

@@ -1,0 +1,88 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from coopqualite.charts import Point, line_chart
+from engagements import periods, scorecard
+from engagements.access import commitment_for_user, indicator_for_user
+from engagements.forms import MeasurementForm
+from engagements.history import history_rows
+from engagements.models import Action, Commitment, Evidence, Indicator, Measurement
+from engagements.services.measuring import measurement_record
+
+
+def commitment_detail(request, commitment_id: int):
+    commitment = commitment_for_user(request.user, commitment_id)
+    today = timezone.localdate()
+    line = scorecard.build(Commitment.objects.filter(pk=commitment.pk), today)[0]
+    actions = (
+        Action.objects.filter(commitments=commitment)
+        .select_related("owner")
+        .order_by("status", "due_date")
+    )
+    evidence = Evidence.objects.filter(commitment=commitment).select_related("added_by")
+    history = commitment.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "engagements/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "line": line,
+            "actions": actions,
+            "evidence": evidence,
+            "history": history_rows(history),
+            "today": today,
+            "can_edit": request.user.can_edit(commitment.cooperative_id),
+        },
+    )
+
+
+def indicator_detail(request, indicator_id: int):
+    indicator = indicator_for_user(request.user, indicator_id)
+    measurements = list(
+        Measurement.objects.filter(indicator=indicator)
+        .select_related("entered_by")
+        .prefetch_related("evidence")
+        .order_by("-period_start")
+    )
+    points = [
+        Point(periods.label(indicator.period, m.period_start), m.value)
+        for m in reversed(measurements[:36])
+    ]
+    chart = line_chart(
+        points, title=f"Historique : {indicator.name}", unit=indicator.unit, target=indicator.target
+    )
+    for m in measurements:
+        m.status = scorecard.status_of(indicator, m.value)
+        m.label = periods.label(indicator.period, m.period_start)
+    history = (
+        Indicator.history.filter(id=indicator.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:20]
+    )
+    return render(
+        request,
+        "engagements/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "commitment": indicator.commitment,
+            "measurements": measurements,
+            "chart": chart,
+            "history": history_rows(history),
+            "can_edit": request.user.can_edit(indicator.commitment.cooperative_id),
+        },
+    )
+
+
+def measurement_create(request, indicator_id: int):
+    indicator = indicator_for_user(request.user, indicator_id, change=True)
+    form = MeasurementForm(request.POST or None, indicator=indicator)
+    if request.method == "POST" and form.is_valid():
+        measurement = measurement_record(
+            indicator=indicator, user=request.user, **form.cleaned_data
+        )
+        messages.success(request, f"Mesure de {measurement.period_label} enregistrée.")
+        return redirect("indicator_detail", indicator_id=indicator.pk)
+    return render(
+        request, "engagements/measurement_form.html", {"form": form, "indicator": indicator}
+    )

@@ -1,0 +1,214 @@
+"""Accounts: login (with brute-force lockout), password reset by mail, logout, admin access."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import PASSWORD, UserFactory
+
+LOGIN_URL = "/accounts/login/"
+NEW_PASSWORD = "Cerisier-en-fleur-2025"
+RESET_SUBJECT = "Coopqualité : choisir un nouveau mot de passe"
+RESET_LINK = re.compile(r"http://testserver(/accounts/reset/[\w-]+/[\w-]+/)")
+
+
+def login(client, username, password, **extra):
+    return client.post(LOGIN_URL, {"username": username, "password": password}, **extra)
+
+
+def signed_in_user_id(client):
+    value = client.session.get("_auth_user_id")
+    return int(value) if value is not None else None
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(
+        username="racine", is_superuser=True, is_staff=True, cooperative=None, federation=None
+    )
+
+
+# Login ------------------------------------------------------------------------------------------
+
+
+def test_login_page_is_in_french_with_a_skip_link(client, db):
+    response = client.get(LOGIN_URL)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="fr">' in content
+    assert '<a class="skip-link" href="#contenu">Aller au contenu principal</a>' in content
+    assert "Se connecter" in content
+    assert "Mot de passe oublié" in content
+
+
+def test_anonymous_user_on_a_staff_page_is_redirected_to_the_login_with_next(client, db):
+    response = client.get("/engagements/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/engagements/"
+
+
+def test_staff_user_logs_in_and_lands_on_the_scorecard(client, staff_a):
+    response = login(client, "staff-a", PASSWORD, follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("scorecard")
+    assert signed_in_user_id(client) == staff_a.pk
+
+
+def test_login_with_a_wrong_password_is_refused_in_french(client, staff_a):
+    response = login(client, "staff-a", "pas-le-bon-mot-de-passe")
+
+    assert response.status_code == 200
+    assert signed_in_user_id(client) is None
+    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in response.content.decode()
+
+
+def test_login_still_works_after_four_failures(client, staff_a, settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    for _ in range(4):
+        login(client, "staff-a", "pas-le-bon-mot-de-passe")
+
+    response = login(client, "staff-a", PASSWORD)
+
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == staff_a.pk
+
+
+def test_login_is_locked_after_five_failures_even_with_the_right_password(
+    client, staff_a, settings
+):
+    settings.AXES_FAILURE_LIMIT = 5
+    for _ in range(5):
+        login(client, "staff-a", "pas-le-bon-mot-de-passe")
+
+    response = login(client, "staff-a", PASSWORD)
+
+    assert response.status_code == 429
+    assert "Connexion temporairement bloquée" in response.content.decode()
+    assert signed_in_user_id(client) is None
+
+
+def test_lockout_of_one_username_leaves_other_users_free_to_log_in(
+    client, staff_a, director_a, settings
+):
+    settings.AXES_FAILURE_LIMIT = 5
+    for _ in range(5):
+        login(client, "staff-a", "pas-le-bon-mot-de-passe")
+
+    response = login(client, "director-a", PASSWORD)
+
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == director_a.pk
+
+
+# Password reset ---------------------------------------------------------------------------------
+
+
+def test_password_reset_sends_one_french_mail_with_text_and_html_and_a_reset_link(
+    client, staff_a, mailoutbox
+):
+    response = client.post("/accounts/password_reset/", {"email": staff_a.email})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password_reset/done/"
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [staff_a.email]
+    assert mail.subject == RESET_SUBJECT
+    assert RESET_LINK.search(mail.body)
+    assert "Bonjour" in mail.body
+    html_parts = [content for content, mimetype in mail.alternatives if mimetype == "text/html"]
+    assert len(html_parts) == 1
+    assert RESET_LINK.search(html_parts[0])
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing(
+    client, staff_a, mailoutbox
+):
+    response = client.post("/accounts/password_reset/", {"email": "inconnu@exemple.fr"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password_reset/done/"
+    assert mailoutbox == []
+
+
+def test_password_reset_link_sets_a_new_password_that_then_works_for_login(
+    client, staff_a, mailoutbox
+):
+    client.post("/accounts/password_reset/", {"email": staff_a.email})
+    link = RESET_LINK.search(mailoutbox[0].body).group(1)
+
+    form_page = client.get(link, follow=True)
+    set_password_url = form_page.redirect_chain[-1][0]
+    assert "Choisir un nouveau mot de passe" in form_page.content.decode()
+    done = client.post(
+        set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert done.status_code == 302
+    assert done["Location"] == "/accounts/reset/done/"
+
+    response = login(client, "staff-a", NEW_PASSWORD)
+
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == staff_a.pk
+
+
+def test_password_reset_link_cannot_be_used_twice(client, staff_a, mailoutbox):
+    client.post("/accounts/password_reset/", {"email": staff_a.email})
+    link = RESET_LINK.search(mailoutbox[0].body).group(1)
+    first = client.get(link, follow=True)
+    client.post(
+        first.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    response = client.get(link, follow=True)
+
+    assert "Lien invalide" in response.content.decode()
+
+
+# Logout -----------------------------------------------------------------------------------------
+
+
+def test_logout_is_a_post_that_ends_the_session(client, staff_a):
+    client.force_login(staff_a)
+
+    response = client.post("/accounts/logout/")
+
+    assert response.status_code == 302
+    assert response["Location"] == LOGIN_URL
+    assert signed_in_user_id(client) is None
+    assert client.get("/engagements/").status_code == 302
+
+
+def test_logout_by_get_is_refused_and_keeps_the_session(client, staff_a):
+    client.force_login(staff_a)
+
+    response = client.get("/accounts/logout/")
+
+    assert response.status_code == 405
+    assert signed_in_user_id(client) == staff_a.pk
+
+
+# Admin ------------------------------------------------------------------------------------------
+
+
+def test_admin_is_refused_to_a_staff_member_who_is_not_superuser(client, staff_a):
+    client.force_login(staff_a)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/"
+
+
+def test_admin_is_open_to_a_superuser(client, superuser):
+    client.force_login(superuser)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 200
+    assert "Coopqualité — administration" in response.content.decode()

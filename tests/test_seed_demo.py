@@ -1,0 +1,129 @@
+"""The demo seed: what it creates, that it is idempotent, and that it refuses to run in production.
+
+The seed creates about 130 buyers: the tests of `TestSeededDemo` share one run, made in a
+transaction that is rolled back once the class is done (each test still runs in its own
+savepoint, so what one test changes is undone before the next).
+"""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+
+from cooperatives.models import Buyer, Cooperative, Federation, JourneyStep, Lot, Programme, User
+from demo.builders import DEMO_PASSWORD
+from engagements.charter import COMMITMENTS, PRINCIPLES
+from engagements.models import Commitment, Principle
+
+SEED_SETTINGS = {
+    "DEBUG": True,
+    # The same fast hasher as the rest of the suite, so that the demo passwords can be checked.
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+}
+SNAPSHOT_MODELS = [
+    Federation,
+    Cooperative,
+    User,
+    Programme,
+    Lot,
+    Buyer,
+    Principle,
+    Commitment,
+    Commitment.principles.through,
+]
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every model the seed touches, as tuples of all their column values."""
+    return {
+        model._meta.label: list(
+            model.objects.order_by("pk").values_list(
+                *(field.attname for field in model._meta.concrete_fields)
+            )
+        )
+        for model in SNAPSHOT_MODELS
+    }
+
+
+def seed():
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            with override_settings(**SEED_SETTINGS):
+                seed()
+            yield
+        finally:
+            transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("seeded")
+class TestSeededDemo:
+    def test_the_seven_principles_are_those_of_the_charter(self, db):
+        assert list(Principle.objects.order_by("position").values_list("code", flat=True)) == [
+            code for code, _, _ in PRINCIPLES
+        ]
+
+    def test_every_cooperative_has_the_eight_charter_commitments(self, db):
+        cooperatives = Cooperative.objects.all()
+        assert {c.slug for c in cooperatives} == {"horizon-habitat", "toits-de-l-orne"}
+        for cooperative in cooperatives:
+            commitments = Commitment.objects.for_cooperative(cooperative).order_by("number")
+            assert [(c.charter_number, c.title) for c in commitments] == [
+                (number, title) for number, title, _, _ in COMMITMENTS
+            ]
+
+    def test_commitments_embody_the_principles_of_the_charter(self, db):
+        commitment = Commitment.objects.get(cooperative__slug="horizon-habitat", number=7)
+        assert {p.code for p in commitment.principles.all()} == {"democratie", "solidarite"}
+
+    def test_horizon_habitat_has_three_programmes_and_120_lots(self, db):
+        horizon = Cooperative.objects.get(slug="horizon-habitat")
+        assert Programme.objects.for_cooperative(horizon).count() == 3
+        assert Lot.objects.for_cooperative(horizon).count() == 120
+
+    @pytest.mark.parametrize("step", list(JourneyStep))
+    def test_horizon_habitat_has_buyers_at_every_journey_step(self, db, step):
+        horizon = Cooperative.objects.get(slug="horizon-habitat")
+        assert Buyer.objects.for_cooperative(horizon).at_step(step).exists()
+
+    def test_there_is_a_user_with_each_role_and_a_superuser(self, db):
+        assert set(User.objects.values_list("role", flat=True)) == set(User.Role.values)
+        assert User.objects.filter(is_superuser=True, username="admin").exists()
+
+    def test_running_the_seed_again_changes_nothing(self, db):
+        before = snapshot()
+        assert len(before["cooperatives.Buyer"]) > 100
+
+        with override_settings(**SEED_SETTINGS):
+            seed()
+
+        assert snapshot() == before
+
+    def test_demo_staff_login_works(self, client, db):
+        response = client.post(
+            "/accounts/login/",
+            {"username": "collaborateur", "password": DEMO_PASSWORD},
+            follow=True,
+        )
+
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0] == reverse("scorecard")
+        assert int(client.session["_auth_user_id"]) == User.objects.get(username="collaborateur").pk
+
+
+def test_seed_refuses_to_run_without_debug_and_writes_nothing(db, settings):
+    settings.DEBUG = False
+    before = snapshot()
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        seed()
+
+    assert snapshot() == before
+    assert not Cooperative.objects.filter(slug="horizon-habitat").exists()
