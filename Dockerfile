@@ -10,6 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_ROOT_USER_ACTION=ignore \
     VAR_DIR=/data \
+    STATIC_ROOT=/app/staticfiles \
     DEBUG=false
 
 # System libraries WeasyPrint needs to render the PDF report (Pango, HarfBuzz subsetting, a font).
@@ -32,11 +33,12 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
 
-USER app
-
-# Static files, hashed and compressed by whitenoise (DEBUG=false selects the manifest storage).
+# Static files, hashed and compressed by whitenoise (DEBUG=false selects the manifest storage),
+# collected into the image (STATIC_ROOT, outside the /data volume) so they always match the code.
 # The SECRET_KEY here is a build-only placeholder: it is not kept in the image.
-RUN DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput
+RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
+
+USER app
 
 EXPOSE 8000
 
