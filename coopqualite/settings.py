@@ -202,6 +202,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=24),
         "options": {"expires": 60 * 60 * 23},
     },
+    "indicators-refresh": {
+        "task": "engagements.tasks.indicators_refresh_task",
+        "schedule": timedelta(hours=6),
+        "options": {"expires": 60 * 60 * 5},
+    },
 }
 
 # Security -------------------------------------------------------------------------------------

@@ -190,3 +190,12 @@ class ActionFilterForm(forms.Form):
         if data["late"]:
             actions = actions.late(today)
         return actions
+
+
+class MeasurementEditForm(forms.ModelForm):
+    """Correct a typed-in value; the period stays."""
+
+    class Meta:
+        model = Measurement
+        fields = ["value", "base", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 2})}

@@ -17,6 +17,11 @@ urlpatterns = [
         commitments.measurement_create,
         name="measurement_create",
     ),
+    path(
+        "mesures/<int:measurement_id>/modifier/",
+        commitments.measurement_edit,
+        name="measurement_edit",
+    ),
     path("actions/", actions.action_list, name="action_list"),
     path("actions/miennes/", actions.my_actions, name="my_actions"),
     path("actions/nouvelle/", actions.action_new, name="action_new"),

@@ -1,11 +1,12 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from coopqualite.charts import Point, line_chart
 from engagements import periods, scorecard
-from engagements.access import commitment_for_user, indicator_for_user
-from engagements.forms import MeasurementForm
+from engagements.access import commitment_for_user, indicator_for_user, measurement_for_user
+from engagements.forms import MeasurementEditForm, MeasurementForm
 from engagements.history import history_rows
 from engagements.models import Action, Commitment, Evidence, Indicator, Measurement
 from engagements.services.measuring import measurement_record
@@ -85,4 +86,21 @@ def measurement_create(request, indicator_id: int):
         return redirect("indicator_detail", indicator_id=indicator.pk)
     return render(
         request, "engagements/measurement_form.html", {"form": form, "indicator": indicator}
+    )
+
+
+def measurement_edit(request, measurement_id: int):
+    measurement = measurement_for_user(request.user, measurement_id, change=True)
+    if measurement.is_computed:
+        raise PermissionDenied  # a computed value is corrected at its source
+    form = MeasurementEditForm(request.POST or None, instance=measurement)
+    if request.method == "POST" and form.is_valid():
+        form.instance.entered_by = request.user
+        form.save()
+        messages.success(request, f"Mesure de {measurement.period_label} corrigée.")
+        return redirect("indicator_detail", indicator_id=measurement.indicator_id)
+    return render(
+        request,
+        "engagements/measurement_form.html",
+        {"form": form, "indicator": measurement.indicator, "measurement": measurement},
     )
