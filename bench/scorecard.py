@@ -1,0 +1,228 @@
+"""Benchmark: the scorecard page of a large cooperative, under gunicorn, on PostgreSQL.
+
+Loads (once) a cooperative with 8 commitments, 40 indicators with 36 monthly measurements each
+and 2,000 actions, then times sequential requests to /tableau-de-bord/ through gunicorn and
+prints p50 / p95 latency and the page's query count.
+
+    .venv/bin/python bench/scorecard.py [--requests 300] [--workers 2]
+
+DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/coopqualite_bench (created if missing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/coopqualite_bench"
+PASSWORD = "bench-password-123"
+SLUG = "bench-coop"
+
+
+def bench_env() -> dict:
+    static_root = Path(tempfile.gettempdir()) / "coopqualite-bench-static"
+    return {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB),
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-bench-only",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "STATIC_ROOT": str(static_root),
+        "DB_CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "coopqualite.settings",
+    }
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlparse(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
+        password=parts.password, dbname="postgres", autocommit=True,
+    ) as conn:  # fmt: skip
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def load_data() -> None:
+    """Create the benchmark cooperative unless it exists (idempotent)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+
+    call_command("migrate", verbosity=0)
+    from cooperatives.models import Cooperative, User
+    from engagements import periods
+    from engagements.models import Action, Commitment, Indicator, IsoSubject, Measurement
+    from engagements.services.charter import commitments_create_charter
+
+    if Cooperative.objects.filter(slug=SLUG).exists():
+        return
+    rng = random.Random(1)
+    today = date.today()
+    with transaction.atomic():
+        coop = Cooperative.objects.create(name="Coopérative de mesure", slug=SLUG)
+        commitments_create_charter(cooperative=coop)
+        users = [
+            User.objects.create_user(
+                f"bench{i}", password=PASSWORD, cooperative=coop, role=User.Role.STAFF
+            )
+            for i in range(10)
+        ]
+        commitments = list(Commitment.objects.filter(cooperative=coop))
+        indicators = Indicator.objects.bulk_create(
+            Indicator(
+                commitment=commitments[i % 8],
+                name=f"Indicateur {i + 1}",
+                target=Decimal(90),
+                period="month",
+                position=i,
+            )
+            for i in range(40)
+        )
+        starts = periods.last_starts("month", 37, today)[:-1]
+        Measurement.objects.bulk_create(
+            Measurement(
+                indicator=ind,
+                period_start=start,
+                value=Decimal(rng.randint(700, 1000)) / 10,
+                entered_by=users[0],
+            )
+            for ind in indicators
+            for start in starts
+        )
+        statuses = [s for s, _ in Action.Status.choices]
+        subjects = [s for s, _ in IsoSubject.choices]
+        actions = Action.objects.bulk_create(
+            Action(
+                cooperative=coop,
+                title=f"Action {i}",
+                status=statuses[i % 4],
+                iso_subject=subjects[i % 7],
+                owner=users[i % 10],
+                due_date=date.fromordinal(today.toordinal() + rng.randint(-400, 400)),
+            )
+            for i in range(2000)
+        )
+        Through = Action.commitments.through
+        Through.objects.bulk_create(
+            Through(action_id=a.pk, commitment_id=commitments[i % 8].pk)
+            for i, a in enumerate(actions)
+        )
+
+
+def query_count() -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cooperatives.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench0"))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/tableau-de-bord/", HTTP_HOST="localhost")
+    assert response.status_code == 200, response.status_code
+    return len(ctx.captured_queries)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def login(base: str) -> urllib.request.OpenerDirector:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": "bench0", "password": PASSWORD}
+    ).encode()
+    request = urllib.request.Request(
+        f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}
+    )
+    opener.open(request).read()
+    return opener
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    env = bench_env()
+    os.environ.update(env)
+    ensure_database(env["DATABASE_URL"])
+    python = sys.executable
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    t0 = time.perf_counter()
+    load_data()
+    print(f"data ready in {time.perf_counter() - t0:.1f} s")
+    queries = query_count()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [python, "-m", "gunicorn", "coopqualite.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        opener = login(base)
+        for _ in range(10):  # warm up every worker's connection and caches
+            opener.open(f"{base}/tableau-de-bord/").read()
+        timings = []
+        for _ in range(args.requests):
+            start = time.perf_counter()
+            body = opener.open(f"{base}/tableau-de-bord/").read()
+            timings.append((time.perf_counter() - start) * 1000)
+        assert b"Indicateur 40" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    timings.sort()
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print("scorecard: 8 commitments, 40 indicators x 36 months, 2,000 actions")
+    print(f"queries per page: {queries}")
+    print(f"page size: {len(body) / 1024:.0f} KB")
+    print(
+        f"requests: {len(timings)}  p50: {statistics.median(timings):.1f} ms  "
+        f"p95: {p95:.1f} ms  max: {timings[-1]:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
