@@ -300,6 +300,11 @@ class _EvidenceStorage(LazyObject):
 evidence_storage = _EvidenceStorage()
 
 
+def get_evidence_storage():
+    # A callable keeps the machine's path out of the migrations.
+    return evidence_storage
+
+
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
     # The stored name never carries the user's file name (kept in original_name).
     return f"evidence/{instance.cooperative_id}/{timezone.now():%Y/%m}/{instance.storage_key}"
@@ -325,7 +330,7 @@ class Evidence(models.Model):
     note = models.TextField("note", blank=True)
     url = models.URLField("lien", blank=True, max_length=500)
     file = models.FileField(
-        "fichier", storage=evidence_storage, upload_to=evidence_upload_to, blank=True
+        "fichier", storage=get_evidence_storage, upload_to=evidence_upload_to, blank=True
     )
     storage_key = models.CharField(max_length=64, blank=True, editable=False)
     original_name = models.CharField("nom du fichier", max_length=255, blank=True)

@@ -13,16 +13,22 @@ import redis
 
 
 def postgres_answers(url: str) -> str | None:
+    """None when the server answers (the database is created if missing), else the error."""
     parts = urlparse(url)
+    name = parts.path.lstrip("/")
     try:
-        psycopg.connect(
+        with psycopg.connect(
             host=parts.hostname or "127.0.0.1",
             port=parts.port or 5432,
             user=parts.username or "postgres",
             password=parts.password or None,
             dbname="postgres",
             connect_timeout=3,
-        ).close()
+            autocommit=True,
+        ) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if name and not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.Error as exc:
         return str(exc).strip().splitlines()[0]
     return None
