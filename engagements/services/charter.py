@@ -20,6 +20,9 @@ def commitments_create_charter(*, cooperative: Cooperative) -> list[Commitment]:
     Existing commitments (possibly reworded by the cooperative) are left untouched.
     """
     principles = {p.code: p for p in Principle.objects.all()}
+    if len(principles) < len(PRINCIPLES):  # reference data missing (e.g. a flushed database)
+        principles_sync()
+        principles = {p.code: p for p in Principle.objects.all()}
     existing = set(
         Commitment.objects.for_cooperative(cooperative).values_list("charter_number", flat=True)
     )
