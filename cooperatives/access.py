@@ -40,6 +40,10 @@ def reads_buyers(user: User) -> bool:
     return user.reads_buyers
 
 
+def manages_cooperative(user: User) -> bool:
+    return user.manages_cooperative
+
+
 def is_federation(user: User) -> bool:
     return user.is_federation
 

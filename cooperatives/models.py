@@ -150,6 +150,11 @@ class User(AbstractUser):
         return self.reads_buyers
 
     @property
+    def manages_cooperative(self) -> bool:
+        """Directors change the cooperative's own settings (public page, homes count)."""
+        return self.role == self.Role.DIRECTOR and self.cooperative_id is not None
+
+    @property
     def is_federation(self) -> bool:
         return self.role == self.Role.FEDERATION or (self.is_superuser and not self.cooperative_id)
 

@@ -1,10 +1,18 @@
+from django import forms
+from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from cooperatives.access import permission_required, programme_for_user, reads_buyers
+from cooperatives.access import (
+    manages_cooperative,
+    permission_required,
+    programme_for_user,
+    reads_buyers,
+)
 from cooperatives.models import (
     Buyer,
+    Cooperative,
     JourneyStep,
     Lot,
     Programme,
@@ -44,4 +52,25 @@ def programme_detail(request, programme_id: int):
         request,
         "cooperatives/programme_detail.html",
         {"programme": programme, "rows": rows, "today": today},
+    )
+
+
+class CooperativeSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Cooperative
+        fields = ["homes_count", "transparency_enabled"]
+
+
+@permission_required(manages_cooperative)
+def cooperative_settings(request):
+    cooperative = request.user.cooperative
+    form = CooperativeSettingsForm(request.POST or None, instance=cooperative)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Paramètres enregistrés.")
+        return redirect("cooperative_settings")
+    return render(
+        request,
+        "cooperatives/settings.html",
+        {"form": form, "cooperative": cooperative},
     )

@@ -14,6 +14,8 @@ def navigation(request) -> dict:
         items.append(("Charte", reverse("commitment_list")))
     if user.reads_buyers:
         items.append(("Programmes", reverse("programme_list")))
+    if user.manages_cooperative:
+        items.append(("Paramètres", reverse("cooperative_settings")))
     if user.is_federation:
         items.append(("Fédération", reverse("federation_overview")))
     if user.is_superuser:

@@ -16,6 +16,7 @@ from engagements.models import (
     Measurement,
     Principle,
 )
+from engagements.sources import JOURNEY_METRIC_CHOICES
 
 
 class DateInput(forms.DateInput):
@@ -199,3 +200,43 @@ class MeasurementEditForm(forms.ModelForm):
         model = Measurement
         fields = ["value", "base", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["title", "description", "principles"]
+        widgets = {
+            "principles": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class IndicatorForm(forms.ModelForm):
+    journey_metric = forms.ChoiceField(
+        label="Mesure du parcours",
+        choices=[("", "—"), *JOURNEY_METRIC_CHOICES],
+        required=False,
+        help_text="Pour une source « parcours » : la mesure calculée à partir des dates.",
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "name", "description", "unit", "direction", "target", "period", "source",
+            "journey_metric", "survey_selector", "position", "is_public",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        data = super().clean()
+        source = data.get("source")
+        if source == Indicator.Source.JOURNEY and not data.get("journey_metric"):
+            self.add_error("journey_metric", "Choisissez la mesure du parcours à calculer.")
+        if source == Indicator.Source.SURVEY and not data.get("survey_selector"):
+            self.add_error("survey_selector", "Indiquez la question ou le thème d'enquête.")
+        if source != Indicator.Source.JOURNEY:
+            data["journey_metric"] = ""
+        if source != Indicator.Source.SURVEY:
+            data["survey_selector"] = ""
+        return data

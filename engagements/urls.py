@@ -11,7 +11,22 @@ urlpatterns = [
         commitments.commitment_detail,
         name="commitment_detail",
     ),
+    path(
+        "engagements/<int:commitment_id>/modifier/",
+        commitments.commitment_edit,
+        name="commitment_edit",
+    ),
+    path(
+        "engagements/<int:commitment_id>/indicateurs/nouveau/",
+        commitments.indicator_new,
+        name="indicator_new",
+    ),
     path("indicateurs/<int:indicator_id>/", commitments.indicator_detail, name="indicator_detail"),
+    path(
+        "indicateurs/<int:indicator_id>/modifier/",
+        commitments.indicator_edit,
+        name="indicator_edit",
+    ),
     path(
         "indicateurs/<int:indicator_id>/mesures/nouvelle/",
         commitments.measurement_create,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from coopqualite.charts import Point, line_chart
 from engagements import periods, scorecard
 from engagements.access import commitment_for_user, indicator_for_user, measurement_for_user
-from engagements.forms import MeasurementEditForm, MeasurementForm
+from engagements.forms import CommitmentForm, IndicatorForm, MeasurementEditForm, MeasurementForm
 from engagements.history import history_rows
 from engagements.models import Action, Commitment, Evidence, Indicator, Measurement
 from engagements.services.measuring import measurement_record
@@ -103,4 +103,44 @@ def measurement_edit(request, measurement_id: int):
         request,
         "engagements/measurement_form.html",
         {"form": form, "indicator": measurement.indicator, "measurement": measurement},
+    )
+
+
+def commitment_edit(request, commitment_id: int):
+    """Reword a commitment and choose the principles it embodies."""
+    commitment = commitment_for_user(request.user, commitment_id, change=True)
+    form = CommitmentForm(request.POST or None, instance=commitment)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Engagement enregistré.")
+        return redirect("commitment_detail", commitment_id=commitment.pk)
+    return render(
+        request, "engagements/commitment_form.html", {"form": form, "commitment": commitment}
+    )
+
+
+def indicator_new(request, commitment_id: int):
+    commitment = commitment_for_user(request.user, commitment_id, change=True)
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.commitment = commitment
+        indicator = form.save()
+        messages.success(request, "Indicateur créé.")
+        return redirect("indicator_detail", indicator_id=indicator.pk)
+    return render(
+        request, "engagements/indicator_form.html", {"form": form, "commitment": commitment}
+    )
+
+
+def indicator_edit(request, indicator_id: int):
+    indicator = indicator_for_user(request.user, indicator_id, change=True)
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Indicateur enregistré.")
+        return redirect("indicator_detail", indicator_id=indicator.pk)
+    return render(
+        request,
+        "engagements/indicator_form.html",
+        {"form": form, "commitment": indicator.commitment, "indicator": indicator},
     )
