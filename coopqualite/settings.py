@@ -41,8 +41,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "simple_history",
+    "coopqualite",
     "cooperatives",
     "engagements",
+    "enquetes",
     "demo",
 ]
 
@@ -201,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cooperatives.tasks.sessions_clear",
         "schedule": timedelta(hours=24),
         "options": {"expires": 60 * 60 * 23},
+    },
+    "surveys-dispatch": {
+        "task": "enquetes.tasks.surveys_dispatch_task",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 60 * 9},
     },
     "indicators-refresh": {
         "task": "engagements.tasks.indicators_refresh_task",

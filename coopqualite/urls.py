@@ -23,4 +23,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("cooperatives.urls")),
     path("", include("engagements.urls")),
+    path("", include("enquetes.urls")),
 ]

@@ -510,4 +510,3 @@ def test_a_user_of_another_cooperative_cannot_edit_an_action(client, staff_b, co
     action.refresh_from_db()
     assert response.status_code == 404
     assert action.title == "Livret"
-

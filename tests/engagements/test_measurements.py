@@ -123,7 +123,9 @@ def test_the_form_proposes_the_current_period(client, staff_a, indicator):
     assert 'name="period_start" value="2026-04-01"' in response.content.decode()
 
 
-@pytest.mark.parametrize(("fixture", "offered"), [("indicator", True), ("computed_indicator", False)])
+@pytest.mark.parametrize(
+    ("fixture", "offered"), [("indicator", True), ("computed_indicator", False)]
+)
 def test_only_manual_indicators_offer_the_button_to_type_a_measurement(
     client, request, staff_a, fixture, offered
 ):
@@ -139,7 +141,7 @@ def test_only_manual_indicators_offer_the_button_to_type_a_measurement(
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "BUG: engagements/views/commitments.py measurement_create (line 78) only checks "
+        "BUG: engagements/views/commitments.py measurement_create (line 79) only checks "
         "change rights, not indicator.is_computed: a POST stores a typed-in value for a computed "
         "indicator, although the page hides the button and measurement_edit refuses computed "
         "values with 403."

@@ -227,7 +227,16 @@ class FixedSurveyResults:
 
 
 @pytest.fixture
-def survey_provider():
+def no_survey_provider():
+    """Set aside the providers registered at start-up (the surveys app's), restore them after."""
+    registered = list(sources._survey_providers)
+    sources._survey_providers.clear()
+    yield
+    sources._survey_providers[:] = registered
+
+
+@pytest.fixture
+def survey_provider(no_survey_provider):
     provider = FixedSurveyResults()
     register_survey_results(provider)
     yield provider
@@ -244,7 +253,9 @@ def survey_indicator(coop_a):
     )
 
 
-def test_a_survey_indicator_without_a_registered_provider_gets_no_measurement(survey_indicator):
+def test_a_survey_indicator_without_a_registered_provider_gets_no_measurement(
+    survey_indicator, no_survey_provider
+):
     assert measurement_compute(indicator=survey_indicator, period_start=Q2_START) is None
     assert not Measurement.objects.filter(indicator=survey_indicator).exists()
 

@@ -1,0 +1,111 @@
+"""The form of one survey page, built from its questions."""
+
+from __future__ import annotations
+
+from django import forms
+
+from enquetes import scales
+from enquetes.models import Question
+from enquetes.services.answering import is_shown
+
+TEXT_MAX = 3000
+REQUIRED = {
+    Question.Type.MULTIPLE: "Cochez au moins une réponse.",
+    Question.Type.TEXT: "Écrivez votre réponse.",
+}
+
+
+def field_name(question: Question) -> str:
+    return f"q{question.pk}"
+
+
+def _field(question: Question) -> forms.Field:
+    common = {
+        "label": question.text,
+        "required": question.required,
+        "help_text": question.help_text,
+        "error_messages": {
+            "required": REQUIRED.get(question.type, "Choisissez une réponse."),
+            "invalid_choice": "Cette réponse n'est pas proposée.",
+        },
+    }
+    options = scales.options_for(question)
+    if question.type == Question.Type.TEXT:
+        return forms.CharField(
+            max_length=TEXT_MAX,
+            widget=forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_MAX}),
+            **common,
+        )
+    if question.type == Question.Type.MULTIPLE:
+        return forms.MultipleChoiceField(
+            choices=options, widget=forms.CheckboxSelectMultiple, **common
+        )
+    return forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
+
+
+def _labels(question: Question) -> str:
+    labels = dict(scales.options_for(question))
+    return " ou ".join(f"« {labels.get(v, v)} »" for v in question.condition_values)
+
+
+class PageForm(forms.Form):
+    """One field per question shown on the page.
+
+    A question conditioned by an earlier page is shown only if that page's answer allows it. A
+    question conditioned by a question of the same page is shown with a hint, works without
+    JavaScript, and is required (and kept) only when the condition is met.
+    """
+
+    def __init__(self, *args, questions: list[Question], earlier: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        on_page = {q.pk for q in questions}
+        self.questions = [
+            q for q in questions if q.condition_question_id in on_page or is_shown(q, earlier)
+        ]
+        for question in self.questions:
+            field = _field(question)
+            field.question = question
+            if question.condition_question_id in on_page:
+                field.required = False
+                field.condition_hint = (
+                    f"Seulement si vous avez répondu {_labels(question.condition_question)} "
+                    f"à la question « {question.condition_question.text} »."
+                )
+            self.fields[field_name(question)] = field
+
+    def clean(self):
+        data = super().clean()
+        given = {q.pk: data.get(field_name(q)) for q in self.questions}
+        for question in self.questions:
+            if question.condition_question_id not in given:
+                continue
+            name = field_name(question)
+            if not is_shown(question, {k: v for k, v in given.items() if v}):
+                data[name] = None  # the condition is not met: ignore what was ticked
+            elif question.required and not data.get(name) and name not in self.errors:
+                self.add_error(name, REQUIRED.get(question.type, "Choisissez une réponse."))
+        return data
+
+    def answers(self) -> dict[int, list[str] | str]:
+        """{question id: value(s) or text} of the cleaned data; empty answers are dropped."""
+        out = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(field_name(question))
+            if value not in (None, "", []):
+                out[question.pk] = (
+                    value.strip() if isinstance(value, str) and question.type == "text" else value
+                )
+        return out
+
+
+def initial_from(values: dict, questions: list[Question]) -> dict:
+    initial = {}
+    for question in questions:
+        value = values.get(question.pk)
+        if value is None:
+            continue
+        if question.type in (Question.Type.MULTIPLE, Question.Type.TEXT):
+            initial[field_name(question)] = value
+        else:
+            initial[field_name(question)] = value[0] if isinstance(value, list) else value
+    return initial

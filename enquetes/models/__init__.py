@@ -1,0 +1,16 @@
+from enquetes.models.campaigns import Campaign, Invitation, Message, PopulationImport
+from enquetes.models.questionnaires import (
+    Choice,
+    KeyStep,
+    Question,
+    Questionnaire,
+    Section,
+    SurveyKind,
+    Theme,
+)
+from enquetes.models.responses import Answer, Response
+
+__all__ = [
+    "Answer", "Campaign", "Choice", "Invitation", "KeyStep", "Message", "PopulationImport",
+    "Question", "Questionnaire", "Response", "Section", "SurveyKind", "Theme",
+]  # fmt: skip

@@ -1,0 +1,241 @@
+"""Campaigns, invitations and the messages sent to buyers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Left
+from django.utils import timezone
+
+from cooperatives.models import Buyer, Cooperative, Programme, TenantQuerySet
+from enquetes.models.questionnaires import KeyStep, Questionnaire, SurveyKind
+
+TOKEN_PREFIX_LENGTH = 12
+
+
+def new_token() -> str:
+    """256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+class CampaignQuerySet(TenantQuerySet):
+    def open_on(self, day: dt.date) -> CampaignQuerySet:
+        return self.filter(launched_at__isnull=False, opens_on__lte=day, closes_on__gte=day)
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "En préparation"
+        SCHEDULED = "scheduled", "Programmée"
+        OPEN = "open", "En cours"
+        CLOSED = "closed", "Terminée"
+
+    cooperative_path = "cooperative"
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="campaigns")
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="campaigns"
+    )
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=20, choices=SurveyKind.choices)
+    key_step = models.CharField("étape clé", max_length=30, choices=KeyStep.choices, blank=True)
+    days_after_step = models.PositiveSmallIntegerField(
+        "délai après l'étape (jours)",
+        default=30,
+        help_text="Pour une enquête d'étape : l'invitation part ce nombre de jours après la date.",
+    )
+    opens_on = models.DateField("ouverture")
+    closes_on = models.DateField("clôture")
+    anonymous = models.BooleanField(
+        "anonyme",
+        default=True,
+        help_text="Aucune réponse ne pourra être rattachée à une personne.",
+    )
+    reminder_days = models.JSONField(
+        "relances (jours après l'invitation)",
+        default=list,
+        blank=True,
+        help_text="Par exemple 7 et 14 : deux relances au plus, jamais après la clôture.",
+    )
+    population = models.JSONField("population", default=dict, blank=True)
+    launched_at = models.DateTimeField("lancée le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "campagne"
+        ordering = ["-opens_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="campaign_closes_after_it_opens",
+                condition=Q(closes_on__gte=models.F("opens_on")),
+                violation_error_message="La clôture doit suivre l'ouverture.",
+            ),
+            models.CheckConstraint(
+                name="campaign_key_step_kind_has_step",
+                condition=~Q(kind="key_step") | ~Q(key_step=""),
+                violation_error_message="Choisissez l'étape clé.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def status(self, today: dt.date | None = None) -> str:
+        today = today or timezone.localdate()
+        if self.launched_at is None:
+            return self.Status.DRAFT
+        if today < self.opens_on:
+            return self.Status.SCHEDULED
+        if today > self.closes_on:
+            return self.Status.CLOSED
+        return self.Status.OPEN
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status()).label
+
+    def is_open(self, today: dt.date | None = None) -> bool:
+        return self.status(today) == self.Status.OPEN
+
+    @property
+    def closes_at(self) -> dt.datetime:
+        """End of the closing day, in the portal's time zone."""
+        end = dt.datetime.combine(self.closes_on, dt.time.max)
+        return timezone.make_aware(end)
+
+
+class InvitationQuerySet(TenantQuerySet):
+    def answered(self) -> InvitationQuerySet:
+        return self.filter(answered_at__isnull=False)
+
+    def reachable(self) -> InvitationQuerySet:
+        """Invitations one may still write to: an address, not answered, not unsubscribed."""
+        return self.exclude(email="").filter(answered_at__isnull=True, unsubscribed_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """One person invited to one campaign, reached by an unguessable token."""
+
+    cooperative_path = "campaign__cooperative"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    buyer = models.ForeignKey(
+        Buyer, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lot_code = models.CharField("lot", max_length=30, blank=True)
+    last_name = models.CharField("nom", max_length=150)
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # The indexed part of the token used to find the row; the whole token is then compared in
+    # constant time (see enquetes.access).
+    token_prefix = models.GeneratedField(
+        expression=Left("token", TOKEN_PREFIX_LENGTH),
+        output_field=models.CharField(max_length=TOKEN_PREFIX_LENGTH),
+        db_persist=True,
+    )
+    expires_at = models.DateTimeField("expire le")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField("réponse commencée", null=True, blank=True)
+    answered_at = models.DateTimeField("réponse envoyée", null=True, blank=True)
+    unsubscribed_at = models.DateTimeField("désinscrit", null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["campaign", "last_name", "first_name"]
+        indexes = [models.Index(fields=["token_prefix"], name="invitation_token_prefix")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "buyer"],
+                condition=Q(buyer__isnull=False),
+                name="invitation_one_per_buyer_and_campaign",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name} {self.first_name}".strip()
+
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) > self.expires_at
+
+
+class Message(models.Model):
+    """One intended e-mail to an invitee: number 0 is the invitation, 1.. the reminders.
+
+    The row is written before anything is sent; a sender claims it by a conditional update
+    (pending → sending) and only the winner talks to the SMTP server, so a retried task, a second
+    worker or a crash after the send never sends the same message twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "À envoyer"
+        SENDING = "sending", "Envoi en cours"
+        SENT = "sent", "Envoyé"
+        FAILED = "failed", "Échec"
+        BOUNCED = "bounced", "Adresse refusée"
+        CANCELLED = "cancelled", "Annulé"
+
+    cooperative_path = "invitation__campaign__cooperative"
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="messages")
+    number = models.PositiveSmallIntegerField("numéro")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "message"
+        ordering = ["invitation", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "number"], name="message_one_per_invitation_and_number"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{'Relance ' + str(self.number) if self.number else 'Invitation'} ({self.status})"
+
+    @property
+    def is_reminder(self) -> bool:
+        return self.number > 0
+
+
+class PopulationImport(models.Model):
+    """A parsed buyer file waiting for confirmation: nothing is written before the user confirms,
+    and then every row or none. Deleted once confirmed or abandoned."""
+
+    cooperative_path = "campaign__cooperative"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="imports")
+    filename = models.CharField(max_length=255)
+    rows = models.JSONField(default=list)
+    report = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "import de population"
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,187 @@
+"""Questionnaires: versions, sections, questions and their choices."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from cooperatives.models import Cooperative, TenantQuerySet
+from engagements.models import Commitment
+
+
+class SurveyKind(models.TextChoices):
+    TRIENNIAL = "triennial", "Enquête triennale"
+    KEY_STEP = "key_step", "Étape clé du parcours"
+    NEW_OCCUPANT = "new_occupant", "Nouvel occupant"
+
+
+class KeyStep(models.TextChoices):
+    """Steps of the purchase after which a key-step survey is sent."""
+
+    RESERVATION = "reservation", "Après la réservation"
+    DELIVERY = "delivery", "Après la livraison"
+    PERFECT_COMPLETION = "perfect_completion", "Fin de l'année de parfait achèvement"
+
+    @property
+    def buyer_date_field(self) -> str:
+        return {
+            "reservation": "reservation_date",
+            "delivery": "delivery_date",
+            "perfect_completion": "perfect_completion_end",
+        }[self.value]
+
+
+class Theme(models.TextChoices):
+    GENERAL = "general", "Satisfaction globale"
+    HOME = "logement", "Qualité du logement"
+    COMMON_AREAS = "parties_communes", "Parties communes"
+    INFORMATION = "information", "Information pendant l'achat et les travaux"
+    ADVICE = "accompagnement", "Accompagnement et conseil"
+    DELIVERY = "livraison", "Livraison"
+    AFTER_SALES = "sav", "Service après-vente"
+    PRICE = "prix", "Rapport qualité-prix"
+    RECOMMENDATION = "recommandation", "Recommandation"
+    COMMENTS = "commentaires", "Commentaires"
+
+
+class Questionnaire(models.Model):
+    """One version of a questionnaire. Frozen once a campaign uses it: a change makes a new
+    version of the same family, whose questions keep their keys so results stay comparable."""
+
+    cooperative_path = "cooperative"
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="questionnaires"
+    )
+    family = models.SlugField("famille", max_length=60)
+    version = models.PositiveIntegerField("version", default=1)
+    title = models.CharField("titre", max_length=200)
+    introduction = models.TextField("introduction", blank=True)
+    kind = models.CharField("type d'enquête", max_length=20, choices=SurveyKind.choices)
+    frozen_at = models.DateTimeField("figé le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "questionnaire"
+        ordering = ["family", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "family", "version"],
+                name="questionnaire_unique_version_per_family",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+class Section(models.Model):
+    cooperative_path = "questionnaire__cooperative"
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="sections"
+    )
+    title = models.CharField("titre", max_length=200)
+    help_text = models.TextField("aide", blank=True)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "section"
+        ordering = ["questionnaire", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        SATISFACTION = "satisfaction", "Échelle de satisfaction (4 niveaux + ne sait pas)"
+        YES_NO = "yes_no", "Oui / non"
+        NPS = "nps", "Recommandation de 0 à 10"
+        SINGLE = "single", "Choix unique"
+        MULTIPLE = "multiple", "Choix multiple"
+        TEXT = "text", "Texte libre"
+
+    cooperative_path = "questionnaire__cooperative"
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="questions"
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(
+        "clé", max_length=60, help_text="Identifiant stable d'une version à l'autre."
+    )
+    text = models.CharField("question", max_length=300)
+    help_text = models.CharField("aide", max_length=300, blank=True)
+    type = models.CharField("type", max_length=20, choices=Type.choices)
+    required = models.BooleanField("obligatoire", default=False)
+    theme = models.CharField("thème", max_length=30, choices=Theme.choices, blank=True)
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name="engagement",
+    )
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    condition_question = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dependents",
+        verbose_name="afficher si la question",
+    )
+    condition_values = models.JSONField("a reçu l'une des réponses", default=list, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "question"
+        ordering = ["section__position", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "key"], name="question_unique_key_per_questionnaire"
+            ),
+            models.CheckConstraint(
+                name="question_condition_has_values",
+                condition=Q(condition_question__isnull=True) | ~Q(condition_values=[]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_scale(self) -> bool:
+        return self.type == self.Type.SATISFACTION
+
+
+class Choice(models.Model):
+    """An option of a single or multiple choice question."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    value = models.SlugField("valeur", max_length=60)
+    label = models.CharField("libellé", max_length=200)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "choix"
+        ordering = ["question", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "value"], name="choice_unique_value_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,0 +1,82 @@
+"""Responses and their answers."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from cooperatives.models import Programme, TenantQuerySet
+from enquetes.models.campaigns import Campaign, Invitation
+from enquetes.models.questionnaires import Question
+
+
+class Response(models.Model):
+    """The answers of one invitee. While in progress it is tied to its invitation, so the buyer
+    can leave and come back. In an anonymous campaign the tie and the timestamps are removed when
+    the response is submitted: no page, export or admin can then link answers to a person. The
+    primary key is random so that the order of rows reveals nothing either."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", "Internet"
+        PHONE = "phone", "Téléphone"
+        PAPER = "paper", "Papier"
+
+    cooperative_path = "campaign__cooperative"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField("canal", max_length=10, choices=Channel.choices, default="web")
+    completed = models.BooleanField("complète", default=False)
+    submitted_on = models.DateField("envoyée le", null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Pour une réponse recueillie par téléphone ou sur papier.",
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "réponse"
+        constraints = [
+            models.UniqueConstraint(fields=["invitation"], name="one_response_per_invitation"),
+        ]
+        indexes = [models.Index(fields=["campaign", "completed"])]
+
+    def __str__(self) -> str:
+        return f"Réponse {self.pk}"
+
+
+class Answer(models.Model):
+    """One value given to one question. A multiple-choice question has one row per ticked option;
+    a free-text answer keeps its words in `text`. No sequence, no timestamp."""
+
+    pk = models.CompositePrimaryKey("response_id", "question_id", "value")
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.CharField(max_length=60, blank=True, default="")
+    text = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name = "valeur de réponse"
+        indexes = [models.Index(fields=["question", "value"], name="answer_question_value")]
+        constraints = [
+            models.CheckConstraint(
+                name="answer_has_a_value_or_text", condition=~Q(value="") | ~Q(text="")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.value or self.text[:40]
