@@ -58,4 +58,5 @@ def fr_points(value, decimals: int = 0) -> str:
         return "—"
     number = Decimal(str(value))
     sign = "+" if number > 0 else ("−" if number < 0 else "")
-    return f"{sign}{format_number(abs(number), int(decimals))}{NBSP}pt{'s' if abs(number) >= 2 else ''}"
+    unit = "pts" if abs(number) >= 2 else "pt"
+    return f"{sign}{format_number(abs(number), int(decimals))}{NBSP}{unit}"
