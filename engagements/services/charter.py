@@ -23,16 +23,19 @@ def commitments_create_charter(*, cooperative: Cooperative) -> list[Commitment]:
     if len(principles) < len(PRINCIPLES):  # reference data missing (e.g. a flushed database)
         principles_sync()
         principles = {p.code: p for p in Principle.objects.all()}
-    existing = set(
-        Commitment.objects.for_cooperative(cooperative).values_list("charter_number", flat=True)
-    )
+    rows = Commitment.objects.for_cooperative(cooperative).values_list("number", "charter_number")
+    existing = {charter for _, charter in rows}
+    taken = {number for number, _ in rows}
     created = []
     for number, title, description, codes in COMMITMENTS:
         if number in existing:
             continue
+        # The charter's number, unless the cooperative gave it to a commitment of its own.
+        position = number if number not in taken else max(taken) + 1
+        taken.add(position)
         commitment = Commitment.objects.create(
             cooperative=cooperative,
-            number=number,
+            number=position,
             charter_number=number,
             title=title,
             description=description,

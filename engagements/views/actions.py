@@ -92,7 +92,13 @@ def action_edit(request, action_id: int):
             conflict = exc.current
             data = request.POST.copy()
             data["version"] = conflict.version
-            form = ActionForm(data, instance=conflict, cooperative_id=action.cooperative_id)
+            # A separate instance: validating the form must not paint the user's values onto
+            # the saved version shown beside it.
+            form = ActionForm(
+                data,
+                instance=Action.objects.get(pk=conflict.pk),
+                cooperative_id=action.cooperative_id,
+            )
             form.is_valid()
         else:
             messages.success(request, "Action enregistrée.")

@@ -77,6 +77,8 @@ def indicator_detail(request, indicator_id: int):
 
 def measurement_create(request, indicator_id: int):
     indicator = indicator_for_user(request.user, indicator_id, change=True)
+    if indicator.is_computed:
+        raise PermissionDenied  # computed from its source, never typed in
     form = MeasurementForm(request.POST or None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         measurement = measurement_record(

@@ -429,15 +429,6 @@ def test_the_conflict_page_says_who_changed_the_action(conflict):
     assert "Cette action a été modifiée par Claire Dubois pendant que vous la modifiiez." in body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: engagements/views/actions.py:95-96 binds the conflict form to "
-        "instance=conflict and calls form.is_valid(), which copies the second user's typed "
-        "values onto that instance (ModelForm construct_instance): the 'Version enregistrée' "
-        "line then shows the second user's own values instead of the saved ones."
-    ),
-)
 def test_the_conflict_page_shows_the_values_the_other_user_saved(conflict):
     *_, response = conflict
 

@@ -91,3 +91,15 @@ def test_the_charter_page_lists_each_principle_with_the_commitments_embodying_it
         assert entry, f"principle {name} is not listed"
         assert description in entry.group(1)
         assert f"Engagements : {', '.join(numbers)}" in entry.group(1)
+
+
+def test_the_charter_takes_the_next_free_number_when_its_own_is_used(coop_b):
+    from engagements.models import Commitment
+    from engagements.services.charter import commitments_create_charter
+
+    Commitment.objects.filter(cooperative=coop_b, charter_number=8).delete()
+    Commitment.objects.create(cooperative=coop_b, number=8, title="Notre engagement maison")
+
+    created = commitments_create_charter(cooperative=coop_b)
+
+    assert [(c.charter_number, c.number) for c in created] == [(8, 9)]

@@ -138,15 +138,6 @@ def test_only_manual_indicators_offer_the_button_to_type_a_measurement(
     assert (create_url(shown) in body) is offered
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: engagements/views/commitments.py measurement_create (line 79) only checks "
-        "change rights, not indicator.is_computed: a POST stores a typed-in value for a computed "
-        "indicator, although the page hides the button and measurement_edit refuses computed "
-        "values with 403."
-    ),
-)
 def test_typing_a_measurement_for_a_computed_indicator_is_refused(
     client, staff_a, computed_indicator
 ):
