@@ -12,12 +12,14 @@ def navigation(request) -> dict:
         items.append(("Tableau de bord", reverse("scorecard")))
         items.append(("Actions", reverse("action_list")))
         items.append(("Charte", reverse("commitment_list")))
+        items.append(("Enquêtes", reverse("campaign_list")))
     if user.reads_buyers:
         items.append(("Programmes", reverse("programme_list")))
     if user.manages_cooperative:
         items.append(("Paramètres", reverse("cooperative_settings")))
     if user.is_federation:
         items.append(("Fédération", reverse("federation_overview")))
+        items.append(("Enquêtes triennales", reverse("federation_surveys")))
     if user.is_superuser:
         items.append(("Administration", reverse("admin:index")))
     path = request.path

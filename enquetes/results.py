@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 
 from engagements.sources import Figure
 from enquetes import scales
-from enquetes.models import Answer, Campaign, Invitation, Question, Response
+from enquetes.models import Answer, Campaign, Invitation, Question, Response, Theme
 
 MIN_CELL = 5  # anonymous campaigns: no breakdown below this number of respondents
 
@@ -215,8 +215,13 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
                 for value in (*scales.OPINIONS, scales.DONT_KNOW[0]):
                     rate.add(value, counts.get((campaign.pk, question.key, value), 0))
         results.append(result)
+    labels = dict(Theme.choices)
     theme_rows = [
-        (theme, now, (now.rate - before.rate) if now.rate is not None and before.rate else None)
+        (
+            labels.get(theme, theme),
+            now,
+            (now.rate - before.rate) if now.rate is not None and before.rate is not None else None,
+        )
         for theme, (now, before) in themes.items()
     ]
     return CampaignResults(

@@ -1,10 +1,74 @@
 from django.urls import path
 
-from enquetes.views import answer
+from enquetes.views import answer, campaigns, questionnaires, results
 
 urlpatterns = [
+    # Buyers (public, by token)
     path("r/<str:token>/", answer.survey_start, name="survey_start"),
     path("r/<str:token>/page/<int:number>/", answer.survey_page, name="survey_page"),
     path("r/<str:token>/merci/", answer.survey_thanks, name="survey_thanks"),
     path("d/<str:token>/", answer.unsubscribe, name="unsubscribe"),
+    # Staff
+    path("enquetes/", campaigns.campaign_list, name="campaign_list"),
+    path("enquetes/nouvelle/", campaigns.campaign_new, name="campaign_new"),
+    path("enquetes/<int:campaign_id>/", campaigns.campaign_detail, name="campaign_detail"),
+    path(
+        "enquetes/<int:campaign_id>/lancer/",
+        campaigns.campaign_launch_view,
+        name="campaign_launch",
+    ),
+    path(
+        "enquetes/<int:campaign_id>/import/",
+        campaigns.population_import,
+        name="population_import",
+    ),
+    path(
+        "enquetes/<int:campaign_id>/import/<int:import_id>/confirmer/",
+        campaigns.population_import_confirm_view,
+        name="population_import_confirm",
+    ),
+    path(
+        "enquetes/invitations/<int:invitation_id>/saisie/",
+        campaigns.response_entry,
+        name="response_entry",
+    ),
+    path(
+        "enquetes/<int:campaign_id>/resultats/",
+        results.campaign_results_view,
+        name="campaign_results",
+    ),
+    path(
+        "enquetes/<int:campaign_id>/commentaires/",
+        results.campaign_comments,
+        name="campaign_comments",
+    ),
+    path("enquetes/<int:campaign_id>/export.csv", results.export_csv, name="campaign_export_csv"),
+    path(
+        "enquetes/<int:campaign_id>/export.xlsx", results.export_xlsx, name="campaign_export_xlsx"
+    ),
+    path("enquetes/federation/", results.federation_surveys, name="federation_surveys"),
+    path("questionnaires/", questionnaires.questionnaire_list, name="questionnaire_list"),
+    path(
+        "questionnaires/<int:questionnaire_id>/",
+        questionnaires.questionnaire_detail,
+        name="questionnaire_detail",
+    ),
+    path(
+        "questionnaires/<int:questionnaire_id>/nouvelle-version/",
+        questionnaires.questionnaire_version,
+        name="questionnaire_version",
+    ),
+    path(
+        "questionnaires/<int:questionnaire_id>/sections/nouvelle/",
+        questionnaires.section_new,
+        name="section_new",
+    ),
+    path(
+        "questionnaires/<int:questionnaire_id>/questions/nouvelle/",
+        questionnaires.question_new,
+        name="question_new",
+    ),
+    path(
+        "questions/<int:question_id>/modifier/", questionnaires.question_edit, name="question_edit"
+    ),
 ]

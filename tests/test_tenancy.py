@@ -4,13 +4,19 @@ The test walks every URL of the portal (except the public ones listed below), so
 is covered as soon as it is routed: a URL argument the matrix does not know fails the test.
 """
 
+import datetime as dt
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from cooperatives.models import User
 from engagements.models import Action, Commitment, Evidence, Indicator, Measurement
 from engagements.services.evidence import evidence_add
+from enquetes.models import Answer, Campaign, Invitation, PopulationImport, Question, Response
+from enquetes.services.campaigns import campaign_launch
+from enquetes.services.questionnaires import questionnaire_from_template
 from tests import factories
 
 PUBLIC_URL_NAMES = {
@@ -23,15 +29,23 @@ PUBLIC_URL_NAMES = {
     "password_reset_confirm",
     "password_reset_complete",
     "transparency",
+    "survey_start",
+    "survey_page",
+    "survey_thanks",
+    "unsubscribe",
 }
+# Views that only accept POST: a GET answers 405 whoever asks.
+POST_ONLY = {"campaign_launch", "population_import_confirm", "questionnaire_version"}
 # Reached by every signed-in user (their own account), not cooperative data.
 OWN_ACCOUNT_URL_NAMES = {"password_change", "password_change_done"}
 
-DIRECTOR_OR_FEDERATION_ONLY = {"federation_overview", "cooperative_settings"}
+DIRECTOR_OR_FEDERATION_ONLY = {
+    "federation_overview", "federation_surveys", "cooperative_settings",
+}  # fmt: skip
 
 SECRET_MARKERS = [
     "Programme-Secret-A", "Nom-Secret-A", "Engagement-Secret-A", "Indicateur-Secret-A",
-    "Action-Secret-A", "Preuve-Secret-A",
+    "Action-Secret-A", "Preuve-Secret-A", "Campagne-Secret-A", "Commentaire-Secret-A",
 ]  # fmt: skip
 
 
@@ -77,7 +91,30 @@ def secret_a(coop_a, programme_a, staff_a):
         fact_date="2026-02-01", upload=ContentFile(b"%PDF-1.4 Nom-Secret-A", name="a.pdf"),
         content_type="application/pdf",
     )  # fmt: skip
+    questionnaire = questionnaire_from_template(
+        cooperative=coop_a, template_key="triennale-acquereurs"
+    )
+    campaign = Campaign.objects.create(
+        cooperative=coop_a, questionnaire=questionnaire, name="Campagne-Secret-A",
+        kind="triennial", opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + dt.timedelta(days=30), anonymous=False,
+    )  # fmt: skip
+    campaign_launch(campaign=campaign, now=timezone.now())
+    invitation = Invitation.objects.get(campaign=campaign)
+    comment = Question.objects.get(questionnaire=questionnaire, key="commentaire")
+    draft = questionnaire_from_template(cooperative=coop_a, template_key="apres-livraison")
+    response = Response.objects.create(campaign=campaign, completed=True)
+    Answer.objects.create(response=response, question=comment, text="Commentaire-Secret-A")
+    pending = PopulationImport.objects.create(
+        campaign=campaign, filename="a.csv", created_by=staff_a,
+        rows=[{"last_name": "Nom-Secret-A"}],
+    )  # fmt: skip
     return {
+        "campaign_id": campaign.pk,
+        "invitation_id": invitation.pk,
+        "questionnaire_id": draft.pk,  # not frozen: its builder pages are open to staff
+        "question_id": draft.questions.first().pk,
+        "import_id": pending.pk,
         "programme_id": programme_a.pk,
         "commitment_id": commitment.pk,
         "indicator_id": indicator.pk,
@@ -102,18 +139,19 @@ def test_the_matrix_covers_the_staff_urls():
 
 @pytest.mark.parametrize(("name", "kwarg_names"), STAFF_URLS)
 @pytest.mark.parametrize("outsider", ["staff_b", "federation_b"])
+@pytest.mark.parametrize("method", ["get", "post"])
 def test_an_outsider_reaches_nothing_of_another_cooperative(
-    client, request, secret_a, name, kwarg_names, outsider
+    client, request, secret_a, name, kwarg_names, outsider, method
 ):
     client.force_login(request.getfixturevalue(outsider))
 
-    response = client.get(_url(name, kwarg_names, secret_a))
+    response = getattr(client, method)(_url(name, kwarg_names, secret_a))
 
     if kwarg_names:
-        assert response.status_code in (403, 404)
+        assert response.status_code in (403, 404, 405)  # 405: method refused before anything
     else:
-        assert response.status_code in (200, 403)
-    body = response.content.decode()
+        assert response.status_code in (200, 302, 403, 405)
+    body = response.content.decode() if not response.streaming else ""
     assert not [marker for marker in SECRET_MARKERS if marker in body]
 
 
@@ -133,7 +171,8 @@ def test_the_own_staff_reaches_every_page(client, staff_a, secret_a, name, kwarg
 
     response = client.get(_url(name, kwarg_names, secret_a))
 
-    assert response.status_code == (403 if name in DIRECTOR_OR_FEDERATION_ONLY else 200)
+    expected = 403 if name in DIRECTOR_OR_FEDERATION_ONLY else 405 if name in POST_ONLY else 200
+    assert response.status_code == expected
 
 
 @pytest.mark.parametrize("url_name", ["programme_list", "programme_detail"])

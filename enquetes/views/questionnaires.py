@@ -1,0 +1,207 @@
+"""The questionnaire builder: sections, questions, choices, conditions; versions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from engagements.access import require_editor
+from engagements.models import Commitment
+from enquetes.access import questionnaire_for_user
+from enquetes.library import TEMPLATES
+from enquetes.models import Choice, Question, Questionnaire, Section
+from enquetes.services.questionnaires import (
+    questionnaire_from_template,
+    questionnaire_new_version,
+)
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["title", "help_text", "position"]
+        widgets = {"help_text": forms.Textarea(attrs={"rows": 2})}
+
+
+class QuestionForm(forms.ModelForm):
+    choices_text = forms.CharField(
+        label="Choix proposés",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Pour un choix unique ou multiple : un choix par ligne.",
+    )
+    condition_text = forms.CharField(
+        label="…a reçu l'une des réponses",
+        required=False,
+        help_text="Valeurs séparées par des virgules, par exemple « oui ».",
+    )
+
+    class Meta:
+        model = Question
+        fields = [
+            "section", "key", "text", "help_text", "type", "required", "theme", "commitment",
+            "position", "condition_question",
+        ]  # fmt: skip
+
+    def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questionnaire = questionnaire
+        self.fields["section"].queryset = questionnaire.sections.all()
+        self.fields["commitment"].queryset = Commitment.objects.for_cooperative(
+            questionnaire.cooperative_id
+        )
+        earlier = questionnaire.questions.exclude(type__in=["text"])
+        if self.instance.pk:
+            earlier = earlier.exclude(pk=self.instance.pk)
+            self.fields["choices_text"].initial = "\n".join(
+                c.label for c in self.instance.choices.all()
+            )
+            self.fields["condition_text"].initial = ", ".join(self.instance.condition_values)
+        self.fields["condition_question"].queryset = earlier
+
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        clash = self.questionnaire.questions.filter(key=key).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Cette clé est déjà celle d'une autre question.")
+        return key
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("type")
+        labels = [line.strip() for line in data.get("choices_text", "").splitlines()]
+        data["choices"] = [label for label in labels if label]
+        if kind in ("single", "multiple") and len(data["choices"]) < 2:
+            self.add_error("choices_text", "Proposez au moins deux choix, un par ligne.")
+        values = [v.strip() for v in data.get("condition_text", "").split(",") if v.strip()]
+        data["condition_values"] = values
+        if data.get("condition_question") and not values:
+            self.add_error("condition_text", "Indiquez la ou les réponses qui font afficher.")
+        return data
+
+
+def questionnaire_list(request):
+    questionnaires = (
+        Questionnaire.objects.visible_to(request.user)
+        .annotate(n_questions=Count("questions", distinct=True))
+        .annotate(n_campaigns=Count("campaigns", distinct=True))
+        .order_by("family", "-version")
+    )
+    if request.method == "POST":
+        require_editor(request.user)
+        key = request.POST.get("template", "")
+        if key not in TEMPLATES:
+            raise PermissionDenied
+        questionnaire = questionnaire_from_template(
+            cooperative=request.user.cooperative, template_key=key
+        )
+        messages.success(request, "Questionnaire créé à partir du modèle.")
+        return redirect("questionnaire_detail", questionnaire_id=questionnaire.pk)
+    return render(
+        request,
+        "enquetes/questionnaire_list.html",
+        {
+            "questionnaires": questionnaires,
+            "templates": TEMPLATES.values(),
+            "can_create": request.user.edits_cooperative_data,
+        },
+    )
+
+
+def questionnaire_detail(request, questionnaire_id: int):
+    questionnaire = questionnaire_for_user(request.user, questionnaire_id)
+    sections = questionnaire.sections.prefetch_related(
+        "questions__choices", "questions__commitment", "questions__condition_question"
+    )
+    return render(
+        request,
+        "enquetes/questionnaire_detail.html",
+        {
+            "questionnaire": questionnaire,
+            "sections": sections,
+            "can_edit": request.user.can_edit(questionnaire.cooperative_id),
+        },
+    )
+
+
+@require_POST
+def questionnaire_version(request, questionnaire_id: int):
+    questionnaire = questionnaire_for_user(request.user, questionnaire_id, change=True)
+    copy = questionnaire_new_version(questionnaire=questionnaire)
+    messages.success(request, f"Version {copy.version} créée : vous pouvez la modifier.")
+    return redirect("questionnaire_detail", questionnaire_id=copy.pk)
+
+
+def _editable(request, questionnaire_id: int) -> Questionnaire:
+    questionnaire = questionnaire_for_user(request.user, questionnaire_id, change=True)
+    if questionnaire.is_frozen:
+        raise PermissionDenied  # used by a campaign: make a new version instead
+    return questionnaire
+
+
+def section_new(request, questionnaire_id: int):
+    questionnaire = _editable(request, questionnaire_id)
+    form = SectionForm(request.POST or None, initial={"position": questionnaire.sections.count()})
+    if request.method == "POST" and form.is_valid():
+        form.instance.questionnaire = questionnaire
+        form.save()
+        return redirect("questionnaire_detail", questionnaire_id=questionnaire.pk)
+    return render(
+        request, "enquetes/builder_form.html",
+        {"form": form, "questionnaire": questionnaire, "title": "Nouvelle section"},
+    )  # fmt: skip
+
+
+def _save_question(form: QuestionForm, questionnaire: Questionnaire) -> Question:
+    with transaction.atomic():
+        question = form.save(commit=False)
+        question.questionnaire = questionnaire
+        question.condition_values = form.cleaned_data["condition_values"]
+        question.save()
+        question.choices.all().delete()
+        if question.type in ("single", "multiple"):
+            Choice.objects.bulk_create(
+                Choice(
+                    question=question,
+                    value=(slugify(label) or f"choix-{i}")[:60],
+                    label=label,
+                    position=i,
+                )  # fmt: skip
+                for i, label in enumerate(dict.fromkeys(form.cleaned_data["choices"]))
+            )
+    return question
+
+
+def question_new(request, questionnaire_id: int):
+    questionnaire = _editable(request, questionnaire_id)
+    form = QuestionForm(request.POST or None, questionnaire=questionnaire)
+    if request.method == "POST" and form.is_valid():
+        _save_question(form, questionnaire)
+        messages.success(request, "Question ajoutée.")
+        return redirect("questionnaire_detail", questionnaire_id=questionnaire.pk)
+    return render(
+        request, "enquetes/builder_form.html",
+        {"form": form, "questionnaire": questionnaire, "title": "Nouvelle question"},
+    )  # fmt: skip
+
+
+def question_edit(request, question_id: int):
+    question = get_object_or_404(
+        Question.objects.visible_to(request.user).select_related("questionnaire"), pk=question_id
+    )
+    questionnaire = _editable(request, question.questionnaire_id)
+    form = QuestionForm(request.POST or None, instance=question, questionnaire=questionnaire)
+    if request.method == "POST" and form.is_valid():
+        _save_question(form, questionnaire)
+        messages.success(request, "Question enregistrée.")
+        return redirect("questionnaire_detail", questionnaire_id=questionnaire.pk)
+    return render(
+        request, "enquetes/builder_form.html",
+        {"form": form, "questionnaire": questionnaire, "title": "Modifier la question"},
+    )  # fmt: skip
