@@ -9,6 +9,7 @@ if [ "${1:-}" = "web" ]; then
     shift
     python manage.py migrate --noinput
     exec gunicorn coopqualite.wsgi:application \
+        --config /app/gunicorn.conf.py \
         --bind 0.0.0.0:8000 \
         --workers "${WEB_CONCURRENCY:-3}" \
         --access-logfile - \
