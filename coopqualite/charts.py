@@ -108,8 +108,10 @@ def line_chart(
         f'font-family="sans-serif" font-size="11">'
         f"<title>{escape(title)}</title>"
     ]
+    whole = high - low > 20  # counts and large values: no decimals on the axis
     for i in range(5):
         v = low + (high - low) * i / 4
+        v = round(v) if whole else v
         yy = y(v)
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{yy:.1f}" y2="{yy:.1f}" '
@@ -129,7 +131,8 @@ def line_chart(
     every = max(1, len(points) // 8)
     for i, (point, v) in enumerate(zip(points, values, strict=True)):
         x = left + i * step
-        if i % every == 0 or i == len(points) - 1:
+        last = i == len(points) - 1
+        if last or (i % every == 0 and len(points) - 1 - i >= every / 2):
             parts.append(
                 f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
                 f'fill="{TEXT}">{escape(point.label)}</text>'

@@ -123,6 +123,9 @@ def free_port() -> int:
 
 @pytest.fixture
 def smtp_server(settings):
+    log = logging.getLogger("mail.log")  # aiosmtpd logs every command at INFO
+    level = log.level
+    log.setLevel(logging.WARNING)
     handler = RecordingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -135,9 +138,6 @@ def smtp_server(settings):
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_TIMEOUT = 5
-    log = logging.getLogger("mail.log")  # aiosmtpd logs every command at INFO
-    level = log.level
-    log.setLevel(logging.WARNING)
     try:
         yield server
     finally:

@@ -56,7 +56,7 @@ def fr_points(value, decimals: int = 0) -> str:
     """A signed change in points: +3 pts, −2 pts."""
     if value is None or value == "":
         return "—"
-    number = Decimal(str(value))
+    number = round(Decimal(str(value)), int(decimals))
     sign = "+" if number > 0 else ("−" if number < 0 else "")
     unit = "pts" if abs(number) >= 2 else "pt"
     return f"{sign}{format_number(abs(number), int(decimals))}{NBSP}{unit}"

@@ -8,6 +8,7 @@ from django.utils import timezone
 from cooperatives.models import User
 from demo import builders
 from demo.engagements import engagements_seed
+from demo.enquetes import enquetes_seed
 
 LOGINS = [
     ("collaborateur", "Collaborateur (staff) de Coop Horizon Habitat"),
@@ -104,3 +105,4 @@ class Command(BaseCommand):
             cooperative=horizon, owners=[staff, director], reference=reference, rng=rng
         )
         engagements_seed(cooperative=orne, owners=[staff_orne], reference=reference, rng=rng)
+        enquetes_seed(cooperative=horizon, reference=reference, rng=rng)
