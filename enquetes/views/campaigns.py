@@ -31,12 +31,15 @@ from enquetes.tasks import enqueue_pending
 
 PAGE_SIZE = 50
 FILTERS = {
-    "repondu": Q(answered_at__isnull=False),
-    "commence": Q(started_at__isnull=False, answered_at__isnull=True),
-    "sans-reponse": Q(answered_at__isnull=True),
-    "echec": Q(messages__status__in=[Message.Status.FAILED, Message.Status.BOUNCED]),
-    "desinscrit": Q(unsubscribed_at__isnull=False),
-    "sans-email": Q(email=""),
+    "repondu": ("Ont répondu", Q(answered_at__isnull=False)),
+    "commence": ("Réponse commencée", Q(started_at__isnull=False, answered_at__isnull=True)),
+    "sans-reponse": ("Sans réponse", Q(answered_at__isnull=True)),
+    "echec": (
+        "Envoi en échec",
+        Q(messages__status__in=[Message.Status.FAILED, Message.Status.BOUNCED]),
+    ),
+    "desinscrit": ("Désinscrits", Q(unsubscribed_at__isnull=False)),
+    "sans-email": ("Sans e-mail", Q(email="")),
 }
 
 
@@ -104,7 +107,7 @@ def campaign_detail(request, campaign_id: int):
     )
     current = request.GET.get("filtre", "")
     if current in FILTERS:
-        invitations = invitations.filter(FILTERS[current]).distinct()
+        invitations = invitations.filter(FILTERS[current][1]).distinct()
     invitations = invitations.select_related("programme").prefetch_related(
         Prefetch("messages", queryset=Message.objects.order_by("number"))
     )
