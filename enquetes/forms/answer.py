@@ -43,9 +43,11 @@ def _field(question: Question) -> forms.Field:
     return forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
 
 
-def _labels(question: Question) -> str:
-    labels = dict(scales.options_for(question))
-    return " ou ".join(f"« {labels.get(v, v)} »" for v in question.condition_values)
+def _condition_hint(question: Question, condition: Question) -> str:
+    """ "Seulement si vous avez répondu « Oui » à la question « … »"."""
+    labels = dict(scales.options_for(condition))
+    answers = " ou ".join(f"« {labels.get(v, v)} »" for v in question.condition_values)
+    return f"Seulement si vous avez répondu {answers} à la question « {condition.text} »."
 
 
 class PageForm(forms.Form):
@@ -58,7 +60,7 @@ class PageForm(forms.Form):
 
     def __init__(self, *args, questions: list[Question], earlier: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        on_page = {q.pk for q in questions}
+        on_page = {q.pk: q for q in questions}  # also spares a query per condition
         self.questions = [
             q for q in questions if q.condition_question_id in on_page or is_shown(q, earlier)
         ]
@@ -67,9 +69,8 @@ class PageForm(forms.Form):
             field.question = question
             if question.condition_question_id in on_page:
                 field.required = False
-                field.condition_hint = (
-                    f"Seulement si vous avez répondu {_labels(question.condition_question)} "
-                    f"à la question « {question.condition_question.text} »."
+                field.condition_hint = _condition_hint(
+                    question, on_page[question.condition_question_id]
                 )
             self.fields[field_name(question)] = field
 

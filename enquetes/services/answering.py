@@ -83,6 +83,15 @@ def response_save_page(
 ) -> Response:
     """Save one page of answers. The first saved page marks the invitation as started."""
     with transaction.atomic():
+        # Lock the invitation: a save racing the submission (double tap, second tab) waits for
+        # it, then sees it answered. Without this, in an anonymous campaign, a late save would
+        # tie fresh answers to the person again.
+        if (
+            Invitation.objects.select_for_update()
+            .filter(pk=invitation.pk, answered_at__isnull=False)
+            .exists()
+        ):
+            raise AlreadyAnswered
         response, _ = Response.objects.get_or_create(
             invitation=invitation,
             defaults={
@@ -90,8 +99,6 @@ def response_save_page(
                 "programme_id": invitation.programme_id,
             },
         )
-        if response.completed:
-            raise AlreadyAnswered
         _write_answers(response, questions, cleaned)
         Invitation.objects.filter(pk=invitation.pk, started_at=None).update(started_at=now)
     return response

@@ -229,6 +229,11 @@ def population_import_confirm(*, pending: PopulationImport) -> int:
     if any(entry["level"] == "error" for entry in pending.report):
         raise ImportRejected
     campaign = pending.campaign
+    own = set(
+        Programme.objects.for_cooperative(campaign.cooperative_id).values_list("pk", flat=True)
+    )
+    if any(row["programme_id"] not in own for row in pending.rows):
+        raise ImportRejected  # a programme was deleted since the preview
     invitations = []
     for row in pending.rows:
         lot, _ = Lot.objects.get_or_create(programme_id=row["programme_id"], code=row["lot"])

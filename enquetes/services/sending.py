@@ -39,6 +39,8 @@ class TransientSendError(Exception):
 
 
 def _is_transient(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
     return isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | OSError)
@@ -57,15 +59,17 @@ def messages_plan(*, now: dt.datetime, campaign: Campaign | None = None) -> int:
             Message(invitation_id=pk, number=0)
             for pk in reachable.exclude(messages__number=0).values_list("pk", flat=True)
         ]
-        days = sorted(set(campaign.reminder_days))[:MAX_REMINDERS]
-        for number, day in enumerate(days, start=1):
-            first_sent = Message.objects.filter(
+        days = [0, *sorted(set(campaign.reminder_days))[:MAX_REMINDERS]]
+        for number in range(1, len(days)):
+            # Reminder n follows the previous message by the gap between their days: a dispatch
+            # that did not run for a week never sends two reminders at once.
+            previous_sent = Message.objects.filter(
                 invitation=OuterRef("pk"),
-                number=0,
+                number=number - 1,
                 status=Message.Status.SENT,
-                sent_at__lte=now - dt.timedelta(days=day),
+                sent_at__lte=now - dt.timedelta(days=days[number] - days[number - 1]),
             )
-            due = reachable.filter(Exists(first_sent)).exclude(messages__number=number)
+            due = reachable.filter(Exists(previous_sent)).exclude(messages__number=number)
             wanted += [
                 Message(invitation_id=pk, number=number) for pk in due.values_list("pk", flat=True)
             ]
@@ -151,6 +155,9 @@ def messages_send(*, message_ids: list[int], now: dt.datetime | None = None) -> 
             try:
                 email.send()
             except smtplib.SMTPRecipientsRefused as exc:
+                if _is_transient(exc):  # greylisting and the like: try again later
+                    _release(messages[index:], exc)
+                    raise TransientSendError(_describe(exc)) from exc
                 _set(message, Message.Status.BOUNCED, error=_describe(exc))
                 report.bounced += 1
                 continue
@@ -161,7 +168,7 @@ def messages_send(*, message_ids: list[int], now: dt.datetime | None = None) -> 
                     continue
                 _release(messages[index:], exc)
                 raise TransientSendError(_describe(exc)) from exc
-            _set(message, Message.Status.SENT, sent_at=timezone.now())
+            _set(message, Message.Status.SENT, sent_at=now)
             report.sent += 1
     except TransientSendError:
         raise

@@ -322,17 +322,6 @@ def test_a_conditional_question_of_the_same_page_is_shown_with_a_hint(
     assert "(obligatoire)" not in legend
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: enquetes/forms/answer.py:71 builds the hint with "
-        "_labels(question.condition_question), and _labels() (line 48) joins the "
-        "condition_values of the question it is given, i.e. those of the CONDITION question "
-        "(always []): the buyer reads 'Seulement si vous avez répondu  à la question « … »' "
-        "without the answer. Fix: pass the dependent question's condition_values with the "
-        "condition question's options"
-    ),
-)
 def test_the_hint_of_a_conditional_question_names_the_answer_that_shows_it(
     client, invitation, questions
 ):
@@ -506,16 +495,6 @@ def test_in_a_named_campaign_the_submitted_response_keeps_its_invitation(
     assert saved.programme == programme_a
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: enquetes/services/answering.py response_save_page() only refuses a page when the "
-        "response tied to the invitation is completed; in an anonymous campaign the completed "
-        "response is cut from its invitation, so a page saved after submission (a second tab "
-        "whose POST passed the view's answered_at check before the first tab submitted) creates "
-        "a NEW response tied to the invitation: answers re-linked to the person"
-    ),
-)
 def test_a_page_saved_after_an_anonymous_submission_is_refused(client, invitation, questions):
     pages = triennial_answers(questions)
     answer_pages(client, invitation, pages)
@@ -648,15 +627,6 @@ def test_saving_a_page_costs_the_same_queries_for_3_or_30_questions(client, coop
     assert max(large) <= 20
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: enquetes/forms/answer.py PageForm.__init__ reads question.condition_question "
-        "(condition hint) for every question conditioned on the same page, and pages_of() "
-        "(enquetes/services/answering.py) does not select_related it: one query per "
-        "conditional question on every GET and POST of the page (N+1)"
-    ),
-)
 def test_saving_a_page_with_conditional_questions_costs_the_same_for_3_or_30(client, coop_a):
     small = queries_of_saving_page_1(client, coop_a, 3, conditional=True)
     large = queries_of_saving_page_1(client, coop_a, 30, conditional=True)

@@ -1,0 +1,130 @@
+"""Helpers shared by the survey benchmarks: environment, database, ports, percentiles.
+
+Every benchmark has its own PostgreSQL database on 127.0.0.1 (created if missing) and only
+talks to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SECRET_KEY = "bench-only-secret-key-bench-only-secret-key-bench-only"
+
+
+def database_url(name: str) -> str:
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def bench_env(db_name: str, **extra: str) -> dict[str, str]:
+    """Production-like settings (DEBUG off, persistent connections) on the bench database."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(db_name),
+        "DEBUG": "false",
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "DB_CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "WARNING",
+        "SITE_URL": "http://127.0.0.1:8000",
+        "DJANGO_SETTINGS_MODULE": "coopqualite.settings",
+    }
+    # Never inherit a broker or an SMTP server from the caller's shell.
+    for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "EMAIL_HOST"):
+        env.pop(name, None)
+    env.update(extra)
+    return env
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlparse(url)
+    assert parts.hostname == "127.0.0.1", url
+    name = parts.path.lstrip("/")
+    with psycopg.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
+        password=parts.password, dbname="postgres", autocommit=True,
+    ) as conn:  # fmt: skip
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(env: dict[str, str]) -> None:
+    """Apply `env` to this process, set Django up and migrate the bench database."""
+    os.environ.update(env)
+    ensure_database(env["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def reset_tenants() -> None:
+    """Empty every cooperative (and all that hangs from one: users, surveys...) of the bench
+    database, so that a second run loads the same data again. Reference data loaded by
+    migrations (the principles) is kept."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE cooperatives_cooperative, cooperatives_federation CASCADE")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 30, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}") from None
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen | None, timeout: float = 15) -> None:
+    """Terminate a process we started (SIGTERM, then SIGKILL), and reap it."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile (fraction in 0..1)."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def p50(values: list[float]) -> float:
+    return statistics.median(values)

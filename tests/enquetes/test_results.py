@@ -1,0 +1,264 @@
+"""Results as the HLM movement computes them, anonymity, exports, indicators, federation."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from engagements.models import Indicator
+from engagements.services.measuring import measurement_compute
+from enquetes.models import Answer, Campaign, Invitation, Question, Response
+from enquetes.results import MIN_CELL, campaign_results, wilson
+from tests import factories
+from tests.enquetes.factories import campaign_create
+
+
+def test_the_wilson_interval_matches_the_textbook_values():
+    low, high = wilson(50, 100)
+
+    assert round(low, 1) == 40.4
+    assert round(high, 1) == 59.6
+    assert wilson(0, 0) == (0.0, 0.0)
+
+
+def _respond(campaign, values: dict[str, list[str] | str], programme=None, n: int = 1):
+    """n completed responses with the given answers ({question key: value(s) or text})."""
+    questions = {q.key: q for q in Question.objects.filter(questionnaire=campaign.questionnaire)}
+    for _ in range(n):
+        response = Response.objects.create(campaign=campaign, completed=True, programme=programme)
+        for key, value in values.items():
+            question = questions[key]
+            if question.type == "text":
+                Answer.objects.create(response=response, question=question, text=value)
+                continue
+            for v in value if isinstance(value, list) else [value]:
+                Answer.objects.create(response=response, question=question, value=v)
+
+
+@pytest.fixture
+def campaign(coop_a):
+    return campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=False)
+
+
+def _question(results, key):
+    return next(r for r in results.questions if r.question.key == key)
+
+
+def test_the_satisfaction_rate_leaves_dont_know_out_of_its_base(campaign):
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=3)
+    _respond(campaign, {"satisfaction_globale": "assez_satisfait"}, n=3)
+    _respond(campaign, {"satisfaction_globale": "peu_satisfait"}, n=2)
+    _respond(campaign, {"satisfaction_globale": "nsp"}, n=2)
+
+    result = _question(campaign_results(campaign), "satisfaction_globale")
+
+    assert result.rate.opinions == 8
+    assert result.rate.rate == 75.0
+    assert result.rate.very_rate == 37.5
+    assert result.respondents == 10
+
+
+def test_the_change_is_measured_against_the_previous_campaign_of_the_same_kind(coop_a):
+    previous = campaign_create(
+        cooperative=coop_a, name="2023", launched_at=timezone.now(),
+        opens_on=timezone.localdate() - dt.timedelta(days=1100),
+    )  # fmt: skip
+    current = campaign_create(cooperative=coop_a, name="2026", launched_at=timezone.now())
+    _respond(previous, {"sav_traitement": "tres_satisfait", "sav_sollicite": "oui"}, n=1)
+    _respond(previous, {"sav_traitement": "peu_satisfait", "sav_sollicite": "oui"}, n=1)
+    _respond(current, {"sav_traitement": "assez_satisfait", "sav_sollicite": "oui"}, n=3)
+    _respond(current, {"sav_traitement": "peu_satisfait", "sav_sollicite": "oui"}, n=1)
+
+    results = campaign_results(current)
+
+    assert results.previous == previous
+    assert _question(results, "sav_traitement").change == 25.0
+    sav = next(row for row in results.themes if row[0] == "Service après-vente")
+    assert sav[2] == 25.0
+
+
+def test_the_recommendation_score_is_promoters_minus_detractors(campaign):
+    for value, n in [("10", 5), ("8", 3), ("3", 2)]:
+        _respond(campaign, {"recommandation": value}, n=n)
+
+    assert _question(campaign_results(campaign), "recommandation").nps == 30.0
+
+
+def test_an_anonymous_campaign_hides_results_below_five_respondents(client, staff_a, coop_a):
+    campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=True)
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=MIN_CELL - 1)
+    client.force_login(staff_a)
+
+    page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
+
+    assert campaign_results(campaign).hidden
+    assert "les résultats ne sont pas affichés" in page
+    assert "Très satisfait" not in page
+
+
+def test_an_anonymous_campaign_hides_programmes_with_fewer_than_five_respondents(
+    client, staff_a, coop_a
+):
+    campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=True)
+    big = factories.ProgrammeFactory(cooperative=coop_a, name="Grand programme")
+    small = factories.ProgrammeFactory(cooperative=coop_a, name="Petit programme")
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, programme=big, n=6)
+    _respond(campaign, {"satisfaction_globale": "peu_satisfait"}, programme=small, n=2)
+    client.force_login(staff_a)
+
+    page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
+
+    section = page.split("Satisfaction par programme")[1].split("Question par question")[0]
+    assert "Grand programme" in section and "100" in section
+    small_row = section.split("Petit programme")[1].split("</tr>")[0]
+    assert "masqué" in small_row
+    assert "0&nbsp;%" not in small_row and "0\u00a0%" not in small_row
+
+
+def test_the_csv_export_neutralises_spreadsheet_formulas(client, staff_a, campaign):
+    _respond(campaign, {"commentaire": '=HYPERLINK("http://x","clic")', "recommandation": "9"})
+    client.force_login(staff_a)
+
+    response = client.get(reverse("campaign_export_csv", args=[campaign.pk]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+
+    column = rows[0].index("commentaire")
+    assert rows[1][column] == '\'=HYPERLINK("http://x","clic")'
+    assert rows[1][rows[0].index("recommandation")] == "9"
+
+
+def test_the_xlsx_export_holds_no_formula(client, staff_a, campaign):
+    _respond(campaign, {"commentaire": "=1+1", "satisfaction_globale": "assez_satisfait"})
+    client.force_login(staff_a)
+
+    response = client.get(reverse("campaign_export_xlsx", args=[campaign.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+
+    assert rows[1][rows[0].index("commentaire")] == "'=1+1"
+    assert rows[1][rows[0].index("satisfaction_globale")] == "Assez satisfait"
+
+
+def test_an_anonymous_export_names_nobody(client, staff_a, coop_a, buyer_a):
+    campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=True)
+    invitation = Invitation.objects.create(
+        campaign=campaign, buyer=buyer_a, last_name=buyer_a.last_name,
+        email=buyer_a.email, expires_at=campaign.closes_at, answered_at=timezone.now(),
+    )  # fmt: skip
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"})
+    client.force_login(staff_a)
+
+    body = b"".join(
+        client.get(reverse("campaign_export_csv", args=[campaign.pk])).streaming_content
+    ).decode()
+
+    assert invitation.last_name not in body and invitation.email not in body
+    assert "nom" not in body.splitlines()[0]
+
+
+def test_the_export_reads_a_constant_number_of_queries(
+    client, staff_a, campaign, django_assert_max_num_queries
+):
+    client.force_login(staff_a)
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait", "commentaire": "Bien"}, n=2)
+    with django_assert_max_num_queries(12) as few:
+        b"".join(client.get(reverse("campaign_export_csv", args=[campaign.pk])).streaming_content)
+    _respond(campaign, {"satisfaction_globale": "peu_satisfait", "commentaire": "Bof"}, n=40)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        b"".join(client.get(reverse("campaign_export_csv", args=[campaign.pk])).streaming_content)
+
+
+def test_a_survey_indicator_reads_the_campaign_results(coop_a, campaign):
+    _respond(campaign, {"sav_traitement": "tres_satisfait", "sav_sollicite": "oui"}, n=3)
+    _respond(campaign, {"sav_traitement": "pas_du_tout_satisfait", "sav_sollicite": "oui"}, n=1)
+    indicator = Indicator.objects.create(
+        commitment=coop_a.commitments.get(number=6), name="Satisfaction SAV", target=80,
+        period="year", source="survey", survey_selector="theme:sav",
+    )  # fmt: skip
+
+    measurement = measurement_compute(
+        indicator=indicator, period_start=dt.date(campaign.closes_on.year, 1, 1)
+    )
+
+    assert measurement.value == 75
+    assert measurement.base == 4
+
+
+def test_the_federation_sees_who_is_late_on_the_triennial_survey(client, federation_a, coop_a):
+    late = factories.CooperativeFactory(
+        federation=coop_a.federation, name="Coop en retard", homes_count=1900
+    )
+    campaign_create(
+        cooperative=late, launched_at=timezone.now(),
+        opens_on=timezone.localdate() - dt.timedelta(days=4 * 365),
+    )  # fmt: skip
+    recent = campaign_create(cooperative=coop_a, launched_at=timezone.now())
+    Invitation.objects.create(
+        campaign=recent, last_name="X", expires_at=recent.closes_at, answered_at=timezone.now()
+    )
+    Invitation.objects.create(campaign=recent, last_name="Y", expires_at=recent.closes_at)
+    client.force_login(federation_a)
+
+    page = client.get(reverse("federation_surveys")).content.decode()
+
+    assert "1 coopérative sans enquête triennale" in page
+    assert "1\u202f900 logements" in page
+    row = page.split("Coop A")[1].split("</tr>")[0]
+    assert "50\u00a0%" in row and "À jour" in row
+
+
+def test_comments_can_be_searched(client, staff_a, campaign):
+    _respond(campaign, {"commentaire": "L'ascenseur tombe en panne"})
+    _respond(campaign, {"commentaire": "Très bon accueil"})
+    client.force_login(staff_a)
+
+    page = client.get(reverse("campaign_comments", args=[campaign.pk]), {"q": "ascenseur"})
+
+    assert "ascenseur tombe" in page.content.decode()
+    assert "Très bon accueil" not in page.content.decode()
+
+
+def test_the_results_page_is_open_to_the_board_but_the_invitee_list_is_not(
+    client, board_a, campaign
+):
+    client.force_login(board_a)
+
+    assert client.get(reverse("campaign_results", args=[campaign.pk])).status_code == 200
+    assert client.get(reverse("campaign_detail", args=[campaign.pk])).status_code == 403
+
+
+def test_campaign_results_take_a_fixed_number_of_queries(
+    client, staff_a, campaign, django_assert_max_num_queries
+):
+    client.force_login(staff_a)
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=5)
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("campaign_results", args=[campaign.pk]))
+    programme = factories.ProgrammeFactory(cooperative=campaign.cooperative)
+    _respond(campaign, {"satisfaction_globale": "peu_satisfait", "recommandation": "7"},
+             programme=programme, n=30)  # fmt: skip
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("campaign_results", args=[campaign.pk]))
+
+
+def test_a_campaign_cannot_close_before_it_opens(coop_a):
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        campaign_create(cooperative=coop_a, opens_on=timezone.localdate(), days_open=-1)
+
+
+def test_the_other_campaigns_do_not_count(campaign, coop_b):
+    other = campaign_create(cooperative=coop_b, launched_at=timezone.now())
+    _respond(other, {"satisfaction_globale": "pas_du_tout_satisfait"}, n=4)
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=1)
+
+    assert _question(campaign_results(campaign), "satisfaction_globale").rate.rate == 100.0
+    assert Campaign.objects.count() == 2
