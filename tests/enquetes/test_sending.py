@@ -272,7 +272,7 @@ def test_a_dispatch_that_stopped_for_weeks_never_sends_two_reminders_at_once(
         False,
         True,
     ]
-    time_machine.move_to(T0 + dt.timedelta(days=27, minutes=1), tick=False)
+    time_machine.move_to(T0 + dt.timedelta(days=27, hours=2), tick=False)  # (DST on day 27)
     dispatch()
     assert len(smtp_server.messages) == 3  # the second reminder, 7 days after the first
 
