@@ -35,6 +35,7 @@ demo: install
 
 ## test: install what the tests need, run the static gates and the suite
 test: install-dev
+	bash scripts/install_browser_deps.sh
 	scripts/test.sh
 
 lint: install-dev
