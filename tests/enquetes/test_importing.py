@@ -18,8 +18,8 @@ from enquetes.services.importing import (
 from tests import factories
 from tests.enquetes.factories import campaign_create
 
-# shared/ lies beside the clone, here and in CI.
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+# Copies of shared/samples: the buyer files cooperatives really export.
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
 @pytest.fixture

@@ -1,0 +1,415 @@
+"""Benchmark: answering a survey, under gunicorn, on PostgreSQL, against bare Django views.
+
+Loads (again at every run) a campaign whose questionnaire has one section of 30 satisfaction
+questions and ~2,000 invitations (plus a 3-question campaign for the query count), starts
+gunicorn (gunicorn.conf.py, 2 sync workers, DEBUG=false, persistent database connections) with
+bench.settings, then measures with wrk on loopback (2 threads, 4 connections):
+
+- GET of the survey page /r/<token>/page/1/ against a bare GET doing only its essential read
+  (one query for the 30 questions, trivial response), in requests per second;
+- POST of the page with its 30 answers (CSRF cookie and token; every request on another
+  invitation, so each is a real first save; the survey answers with a redirect, not followed)
+  against a bare POST doing only one bulk insert of 30 answers for a fresh response.
+
+Also prints the weight of the survey page (HTML + the CSS/JS it links) and the number of
+queries of the page's GET and POST for 3 and for 30 questions (Django test client).
+
+    .venv/bin/python bench/survey_answering.py [--invitations 2000] [--duration 10]
+
+Needs wrk (apt-get install wrk). Database: coopqualite_bench_answering on 127.0.0.1 (created if
+missing, emptied and loaded again at each run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    ROOT,
+    bench_env,
+    free_port,
+    reset_tenants,
+    setup_django,
+    stop,
+    wait_http,
+)
+
+DB_NAME = "coopqualite_bench_answering"
+SLUG = "bench-answering"
+QUESTIONS = 30
+GET_POOL = 100  # invitations whose page is read (never saved)
+SPARE = 40  # invitations for the page weight, the CSRF token and the warm-up of the POSTs
+WRK_THREADS = 2
+WRK_CONNECTIONS = 4
+LUA = Path(__file__).resolve().parent / "wrk_pool.lua"
+TARGET_RATIO = 0.5
+TARGET_WEIGHT_KB = 60
+
+
+def questionnaire_create(coop, family: str, count: int):
+    from django.utils import timezone
+
+    from enquetes.models import Question, Questionnaire, Section, SurveyKind, Theme
+
+    questionnaire = Questionnaire.objects.create(
+        cooperative=coop,
+        family=family,
+        title=f"Votre satisfaction ({count} questions)",
+        introduction="Merci de prendre quelques minutes pour nous répondre.",
+        kind=SurveyKind.TRIENNIAL,
+        frozen_at=timezone.now(),
+    )
+    section = Section.objects.create(
+        questionnaire=questionnaire, title="Votre logement et nos services", position=0
+    )
+    themes = [value for value, _ in Theme.choices if value != Theme.COMMENTS]
+    Question.objects.bulk_create(
+        Question(
+            questionnaire=questionnaire,
+            section=section,
+            key=f"satisfaction-{i + 1:02d}",
+            text=f"Êtes-vous satisfait de la qualité de notre service sur le point n° {i + 1} ?",
+            help_text="Pensez à votre expérience des douze derniers mois." if i % 5 == 0 else "",
+            type=Question.Type.SATISFACTION,
+            required=True,
+            theme=themes[i % len(themes)],
+            position=i,
+        )
+        for i in range(count)
+    )
+    return questionnaire
+
+
+def campaign_create(coop, questionnaire, name: str, invitations: int):
+    from django.utils import timezone
+
+    from enquetes.models import Campaign, Invitation, SurveyKind
+
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        cooperative=coop,
+        questionnaire=questionnaire,
+        name=name,
+        kind=SurveyKind.TRIENNIAL,
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=30),
+        reminder_days=[7, 14],
+        launched_at=timezone.now(),
+    )
+    Invitation.objects.bulk_create(
+        (
+            Invitation(
+                campaign=campaign,
+                last_name=f"Acquéreur {i}",
+                first_name="Camille",
+                email=f"acquereur{i}@example.org",
+                lot_code=f"A{i:04d}",
+                expires_at=campaign.closes_at,
+            )
+            for i in range(invitations)
+        ),
+        batch_size=1000,
+    )
+    return campaign
+
+
+def load_data(invitations: int, bare_responses: int) -> dict:
+    """Empty the bench database's cooperatives and load the benchmark's (idempotent)."""
+    from django.db import connection, transaction
+
+    from cooperatives.models import Cooperative
+    from enquetes.models import Invitation, Question, Response
+
+    reset_tenants()
+    with transaction.atomic():
+        coop = Cooperative.objects.create(name="Coopérative des enquêtes", slug=SLUG)
+        q30 = questionnaire_create(coop, "satisfaction-30", QUESTIONS)
+        q3 = questionnaire_create(coop, "satisfaction-3", 3)
+        c30 = campaign_create(coop, q30, "Enquête 30 questions", invitations + GET_POOL + SPARE)
+        c3 = campaign_create(coop, q3, "Enquête 3 questions", 5)
+        # Responses started beforehand for the bare POST (one per request, never reused).
+        Response.objects.bulk_create(
+            (Response(campaign=c30) for _ in range(bare_responses)), batch_size=2000
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    tokens = list(
+        Invitation.objects.filter(campaign=c30).order_by("pk").values_list("token", flat=True)
+    )
+    return {
+        "c30": c30,
+        "c3": c3,
+        "q30": list(Question.objects.filter(questionnaire=q30).values_list("pk", flat=True)),
+        "q3": list(Question.objects.filter(questionnaire=q3).values_list("pk", flat=True)),
+        "get_tokens": tokens[:GET_POOL],
+        "spare_tokens": tokens[GET_POOL : GET_POOL + SPARE],
+        "post_tokens": tokens[GET_POOL + SPARE :],
+        "t3": list(
+            Invitation.objects.filter(campaign=c3).order_by("pk").values_list("token", flat=True)
+        ),
+        "bare_responses": [
+            str(pk)
+            for pk in Response.objects.filter(campaign=c30, invitation=None, completed=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ],
+    }
+
+
+def answers_body(question_ids: list[int], csrf_token: str | None = None) -> str:
+    values = ["tres_satisfait", "assez_satisfait", "peu_satisfait", "nsp"]
+    fields = [("csrfmiddlewaretoken", csrf_token)] if csrf_token else []
+    fields += [(f"q{pk}", values[i % len(values)]) for i, pk in enumerate(question_ids)]
+    return urllib.parse.urlencode(fields)
+
+
+def query_counts(data: dict) -> dict:
+    """Queries of the survey page's GET and POST, for 3 and for 30 questions (test client)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    out = {}
+    client = Client()
+    for label, token, questions in (
+        ("3", data["t3"][0], data["q3"]),
+        ("30", data["spare_tokens"][-1], data["q30"]),
+    ):
+        url = f"/r/{token}/page/1/"
+        with CaptureQueriesContext(connection) as get_ctx:
+            response = client.get(url, HTTP_HOST="localhost")
+        assert response.status_code == 200, response.status_code
+        body = dict(urllib.parse.parse_qsl(answers_body(questions)))
+        with CaptureQueriesContext(connection) as post_ctx:
+            response = client.post(url, body, HTTP_HOST="localhost")
+        assert response.status_code == 302, (response.status_code, response.content[:500])
+        out[label] = (len(get_ctx.captured_queries), post_ctx.captured_queries)
+    return out
+
+
+class Http:
+    """One keep-alive connection to the server under test."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def request(self, method: str, path: str, body: str | None = None, headers=None):
+        headers = {"Host": "127.0.0.1", **(headers or {})}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                content = response.read()
+                return response, content
+            except (http.client.RemoteDisconnected, ConnectionError):
+                # gunicorn's sync workers close the connection after each response
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def page_weight(client: Http, token: str) -> dict:
+    response, html = client.request("GET", f"/r/{token}/page/1/")
+    assert response.status == 200, response.status
+    text = html.decode()
+    assets = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', text)
+    assets += re.findall(r'<script[^>]+src="([^"]+)"', text)
+    sizes = {}
+    for url in assets:
+        asset_response, content = client.request("GET", url)
+        assert asset_response.status == 200, (url, asset_response.status)
+        sizes[url] = len(content)
+    return {"html": len(html), "assets": sizes, "total": len(html) + sum(sizes.values())}
+
+
+def csrf_pair(client: Http, token: str) -> tuple[str, str]:
+    """(csrftoken cookie, form token) as a browser gets them from the page."""
+    response, html = client.request("GET", f"/r/{token}/page/1/")
+    cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "").group(1)
+    form_token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return cookie, form_token.decode()
+
+
+def wrk(port: int, workdir: Path, name: str, method: str, items: list[str], path_format: str,
+        body: str | None, cookie: str | None, expected: int, duration: float) -> dict:  # fmt: skip
+    listfile = workdir / f"{name}.txt"
+    listfile.write_text("\n".join(items) + "\n")
+    bodyfile = "-"
+    if body is not None:
+        (workdir / f"{name}.body").write_text(body)
+        bodyfile = str(workdir / f"{name}.body")
+    command = [
+        "wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{duration}s", "--timeout", "10s",
+        "-s", str(LUA), f"http://127.0.0.1:{port}", "--",
+        method, str(listfile), path_format, bodyfile, cookie or "-", str(expected),
+        str(WRK_THREADS),
+    ]  # fmt: skip
+    run = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
+    line = next((x for x in run.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if run.returncode or line is None:
+        raise RuntimeError(f"wrk failed ({run.returncode}): {run.stdout}\n{run.stderr}")
+    result = {k: int(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def check_run(name: str, result: dict) -> None:
+    keys = ("unexpected", "errors") + (("wraps",) if "POST" in name else ())
+    problems = [k for k in keys if result[k]]
+    if problems:
+        raise RuntimeError(f"{name}: {', '.join(f'{k}={result[k]}' for k in problems)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--invitations", type=int, default=2000, help="pool of the survey POST")
+    parser.add_argument("--bare-responses", type=int, default=15000, help="pool of the bare POST")
+    parser.add_argument("--duration", type=float, default=10, help="seconds of each GET run")
+    parser.add_argument(
+        "--post-duration", type=float, default=6, help="seconds of each POST run (pool-bound)"
+    )
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--show-queries", action="store_true", help="list the POST's queries")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install -y wrk")
+
+    workdir = Path(tempfile.mkdtemp(prefix="coopqualite-bench-answering-"))
+    static_root = workdir / "static"
+    env = bench_env(
+        DB_NAME, DJANGO_SETTINGS_MODULE="bench.settings", STATIC_ROOT=str(static_root)
+    )
+    server = None
+    try:
+        setup_django(env)
+        t0 = time.perf_counter()
+        data = load_data(args.invitations, args.bare_responses)
+        print(
+            f"data ready in {time.perf_counter() - t0:.1f} s: 1 section x {QUESTIONS} "
+            f"satisfaction questions, {len(data['post_tokens']) + GET_POOL + SPARE} invitations, "
+            f"{len(data['bare_responses'])} started responses for the bare POST"
+        )
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
+        counts = query_counts(data)
+
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "coopqualite.wsgi:application",
+             "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(args.workers), "--worker-class", "sync", "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        wait_http(f"http://127.0.0.1:{port}/healthz", process=server)
+        client = Http(port)
+        weight = page_weight(client, data["get_tokens"][0])
+        cookie, form_token = csrf_pair(client, data["get_tokens"][0])
+
+        from enquetes.models import Answer, Response
+
+        c30 = data["c30"]
+        q30_id = c30.questionnaire_id
+        survey_body = answers_body(data["q30"], form_token)
+        bare_body = answers_body(data["q30"])
+        cookie_header = f"csrftoken={cookie}"
+        # Warm-up of the POST code paths in both workers, on spare invitations / responses.
+        spare = data["spare_tokens"][1:-1]
+        warm_bare = data["bare_responses"][-20:]
+        pool_bare = data["bare_responses"][:-20]
+        for i in range(20):
+            response, _ = client.request(
+                "POST", f"/r/{spare[i]}/page/1/", survey_body, {"Cookie": cookie_header}
+            )
+            assert response.status == 302, response.status
+            response, _ = client.request("POST", f"/bench/bare/{q30_id}/{warm_bare[i]}/", bare_body)
+            assert response.status == 200, response.status
+
+        runs = {}
+        plan = [
+            ("bare GET", "GET", [str(q30_id)], "/bench/bare/%s/", None, None, 200, args.duration),
+            ("survey GET", "GET", data["get_tokens"], "/r/%s/page/1/", None, None, 200,
+             args.duration),
+            ("bare POST", "POST", pool_bare, f"/bench/bare/{q30_id}/%s/", bare_body, None, 200,
+             args.post_duration),
+            ("survey POST", "POST", data["post_tokens"], "/r/%s/page/1/", survey_body,
+             cookie_header, 302, args.post_duration),
+        ]  # fmt: skip
+        for name, method, items, path_format, body, cookie_value, expected, duration in plan:
+            if method == "GET":  # warm-up: every connection, both workers, the caches
+                wrk(port, workdir, "warmup", method, items, path_format, None, None, expected, 2)
+            answers_before = Answer.objects.count()
+            completed_before = Response.objects.filter(campaign=c30, completed=True).count()
+            runs[name] = result = wrk(
+                port, workdir, name.replace(" ", "_"), method, items, path_format, body,
+                cookie_value, expected, duration,
+            )  # fmt: skip
+            check_run(name, result)
+            # Every counted request wrote its 30 answers (requests still in flight when wrk
+            # stops are served but not counted: at most one per connection).
+            if method == "POST":
+                written, rest = divmod(Answer.objects.count() - answers_before, QUESTIONS)
+                assert not rest and 0 <= written - result["expected"] <= WRK_CONNECTIONS, (
+                    name, written, result,
+                )  # fmt: skip
+            if name == "survey POST":  # ...and submitted its (one-page) response
+                done = Response.objects.filter(campaign=c30, completed=True).count()
+                done -= completed_before
+                assert 0 <= done - result["expected"] <= WRK_CONNECTIONS, (done, result)
+    finally:
+        stop(server)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(
+        f"load: wrk {WRK_THREADS} threads, {WRK_CONNECTIONS} connections, on loopback; gunicorn "
+        f"{args.workers} sync workers; GET runs {args.duration:g} s, POST runs "
+        f"{args.post_duration:g} s (each POST on a fresh invitation / response)"
+    )
+    print(f"{'':12} {'requests':>9} {'req/s':>8} {'p50':>9} {'p99':>9}")
+    for name, r in runs.items():
+        print(
+            f"{name:12} {r['requests']:>9} {r['rps']:>8.0f} {r['p50_us'] / 1000:>7.1f}ms "
+            f"{r['p99_us'] / 1000:>7.1f}ms"
+        )
+    for kind in ("GET", "POST"):
+        ratio = runs[f"survey {kind}"]["rps"] / runs[f"bare {kind}"]["rps"]
+        verdict = "met" if ratio >= TARGET_RATIO else "MISSED"
+        print(
+            f"{kind} survey/bare: {ratio:.2f} (target >= {TARGET_RATIO}: {verdict})"
+        )
+    kb = weight["total"] / 1024
+    assets = ", ".join(f"{Path(u).name} {n / 1024:.1f} KB" for u, n in weight["assets"].items())
+    print(
+        f"page weight: {kb:.1f} KB = HTML {weight['html'] / 1024:.1f} KB + {assets} "
+        f"(target < {TARGET_WEIGHT_KB} KB: {'met' if kb < TARGET_WEIGHT_KB else 'MISSED'})"
+    )
+    for label, (get_queries, post_queries) in counts.items():
+        print(f"queries, {label:>2} questions: GET {get_queries}, POST (save + submit) "
+              f"{len(post_queries)}")  # fmt: skip
+    same = len(counts["3"][1]) == len(counts["30"][1]) and counts["3"][0] == counts["30"][0]
+    print(f"query count constant from 3 to 30 questions: {'yes' if same else 'NO'}")
+    if args.show_queries or not same:
+        for query in counts["30"][1]:
+            print("   ", query["sql"][:160])
+
+
+if __name__ == "__main__":
+    main()
