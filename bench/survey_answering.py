@@ -293,9 +293,7 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="coopqualite-bench-answering-"))
     static_root = workdir / "static"
-    env = bench_env(
-        DB_NAME, DJANGO_SETTINGS_MODULE="bench.settings", STATIC_ROOT=str(static_root)
-    )
+    env = bench_env(DB_NAME, DJANGO_SETTINGS_MODULE="bench.settings", STATIC_ROOT=str(static_root))
     server = None
     try:
         setup_django(env)
@@ -392,9 +390,7 @@ def main() -> None:
     for kind in ("GET", "POST"):
         ratio = runs[f"survey {kind}"]["rps"] / runs[f"bare {kind}"]["rps"]
         verdict = "met" if ratio >= TARGET_RATIO else "MISSED"
-        print(
-            f"{kind} survey/bare: {ratio:.2f} (target >= {TARGET_RATIO}: {verdict})"
-        )
+        print(f"{kind} survey/bare: {ratio:.2f} (target >= {TARGET_RATIO}: {verdict})")
     kb = weight["total"] / 1024
     assets = ", ".join(f"{Path(u).name} {n / 1024:.1f} KB" for u, n in weight["assets"].items())
     print(
