@@ -77,6 +77,14 @@ def setup_django(env: dict[str, str]) -> None:
     call_command("migrate", verbosity=0)
 
 
+def collect_static(env: dict[str, str]) -> None:
+    """Collect the static files into env["STATIC_ROOT"] (the manifest that DEBUG=false needs)."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+
+
 def reset_tenants() -> None:
     """Empty every cooperative (and all that hangs from one: users, surveys...) of the bench
     database, so that a second run loads the same data again. Reference data loaded by
@@ -85,6 +93,42 @@ def reset_tenants() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE cooperatives_cooperative, cooperatives_federation CASCADE")
+
+
+def satisfaction_questionnaire(coop, family: str, count: int, commitments=()):
+    """A frozen questionnaire of one section of `count` required satisfaction questions."""
+    from django.utils import timezone
+
+    from enquetes.models import Question, Questionnaire, Section, SurveyKind, Theme
+
+    questionnaire = Questionnaire.objects.create(
+        cooperative=coop,
+        family=family,
+        title=f"Votre satisfaction ({count} questions)",
+        introduction="Merci de prendre quelques minutes pour nous répondre.",
+        kind=SurveyKind.TRIENNIAL,
+        frozen_at=timezone.now(),
+    )
+    section = Section.objects.create(
+        questionnaire=questionnaire, title="Votre logement et nos services", position=0
+    )
+    themes = [value for value, _ in Theme.choices if value != Theme.COMMENTS]
+    Question.objects.bulk_create(
+        Question(
+            questionnaire=questionnaire,
+            section=section,
+            key=f"satisfaction-{i + 1:02d}",
+            text=f"Êtes-vous satisfait de la qualité de notre service sur le point n° {i + 1} ?",
+            help_text="Pensez à votre expérience des douze derniers mois." if i % 5 == 0 else "",
+            type=Question.Type.SATISFACTION,
+            required=True,
+            theme=themes[i % len(themes)],
+            commitment=commitments[i % len(commitments)] if commitments else None,
+            position=i,
+        )
+        for i in range(count)
+    )
+    return questionnaire
 
 
 def free_port() -> int:

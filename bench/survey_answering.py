@@ -39,8 +39,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     ROOT,
     bench_env,
+    collect_static,
     free_port,
     reset_tenants,
+    satisfaction_questionnaire,
     setup_django,
     stop,
     wait_http,
@@ -56,40 +58,6 @@ WRK_CONNECTIONS = 4
 LUA = Path(__file__).resolve().parent / "wrk_pool.lua"
 TARGET_RATIO = 0.5
 TARGET_WEIGHT_KB = 60
-
-
-def questionnaire_create(coop, family: str, count: int):
-    from django.utils import timezone
-
-    from enquetes.models import Question, Questionnaire, Section, SurveyKind, Theme
-
-    questionnaire = Questionnaire.objects.create(
-        cooperative=coop,
-        family=family,
-        title=f"Votre satisfaction ({count} questions)",
-        introduction="Merci de prendre quelques minutes pour nous répondre.",
-        kind=SurveyKind.TRIENNIAL,
-        frozen_at=timezone.now(),
-    )
-    section = Section.objects.create(
-        questionnaire=questionnaire, title="Votre logement et nos services", position=0
-    )
-    themes = [value for value, _ in Theme.choices if value != Theme.COMMENTS]
-    Question.objects.bulk_create(
-        Question(
-            questionnaire=questionnaire,
-            section=section,
-            key=f"satisfaction-{i + 1:02d}",
-            text=f"Êtes-vous satisfait de la qualité de notre service sur le point n° {i + 1} ?",
-            help_text="Pensez à votre expérience des douze derniers mois." if i % 5 == 0 else "",
-            type=Question.Type.SATISFACTION,
-            required=True,
-            theme=themes[i % len(themes)],
-            position=i,
-        )
-        for i in range(count)
-    )
-    return questionnaire
 
 
 def campaign_create(coop, questionnaire, name: str, invitations: int):
@@ -135,8 +103,8 @@ def load_data(invitations: int, bare_responses: int) -> dict:
     reset_tenants()
     with transaction.atomic():
         coop = Cooperative.objects.create(name="Coopérative des enquêtes", slug=SLUG)
-        q30 = questionnaire_create(coop, "satisfaction-30", QUESTIONS)
-        q3 = questionnaire_create(coop, "satisfaction-3", 3)
+        q30 = satisfaction_questionnaire(coop, "satisfaction-30", QUESTIONS)
+        q3 = satisfaction_questionnaire(coop, "satisfaction-3", 3)
         c30 = campaign_create(coop, q30, "Enquête 30 questions", invitations + GET_POOL + SPARE)
         c3 = campaign_create(coop, q3, "Enquête 3 questions", 5)
         # Responses started beforehand for the bare POST (one per request, never reused).
@@ -304,10 +272,7 @@ def main() -> None:
             f"satisfaction questions, {len(data['post_tokens']) + GET_POOL + SPARE} invitations, "
             f"{len(data['bare_responses'])} started responses for the bare POST"
         )
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT, env=env, check=True,
-        )  # fmt: skip
+        collect_static(env)
         counts = query_counts(data)
 
         port = free_port()

@@ -155,6 +155,11 @@ class User(AbstractUser):
         return self.role == self.Role.DIRECTOR and self.cooperative_id is not None
 
     @property
+    def builds_reports(self) -> bool:
+        """The annual report is built and downloaded by directors, the board and federations."""
+        return self.role in (self.Role.DIRECTOR, self.Role.BOARD, self.Role.FEDERATION)
+
+    @property
     def is_federation(self) -> bool:
         return self.role == self.Role.FEDERATION or (self.is_superuser and not self.cooperative_id)
 

@@ -92,7 +92,7 @@ def line_chart(
     height: int = 220,
 ) -> SafeString:
     """A labelled line chart with axis ticks, the target line and each point's value."""
-    left, right, top, bottom = 48, 12, 16, 40
+    left, right, top, bottom = 48, 28, 16, 40
     inner_w, inner_h = width - left - right, height - top - bottom
     values = [float(p.value) if p.value is not None else None for p in points]
     low, high = _scale(values, [float(target)] if target is not None else [])

@@ -13,6 +13,7 @@ def navigation(request) -> dict:
         items.append(("Actions", reverse("action_list")))
         items.append(("Charte", reverse("commitment_list")))
         items.append(("Enquêtes", reverse("campaign_list")))
+        items.append(("Rapport annuel", reverse("report_list")))
     if user.reads_buyers:
         items.append(("Programmes", reverse("programme_list")))
     if user.manages_cooperative:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cooperatives",
     "engagements",
     "enquetes",
+    "rapports",
     "demo",
 ]
 
@@ -249,5 +250,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # WeasyPrint reports every layout step at INFO and every unknown CSS property.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -9,6 +9,8 @@ from cooperatives.models import User
 from demo import builders
 from demo.engagements import engagements_seed
 from demo.enquetes import enquetes_seed
+from rapports.models import Report
+from rapports.services import report_build
 
 LOGINS = [
     ("collaborateur", "Collaborateur (staff) de Coop Horizon Habitat"),
@@ -106,3 +108,10 @@ class Command(BaseCommand):
         )
         engagements_seed(cooperative=orne, owners=[staff_orne], reference=reference, rng=rng)
         enquetes_seed(cooperative=horizon, reference=reference, rng=rng)
+        if not Report.objects.filter(cooperative=horizon, year=reference.year - 1).exists():
+            # Built in-process: the demo shows a download at once.
+            report_build(
+                report=Report.objects.create(
+                    cooperative=horizon, year=reference.year - 1, built_by=director
+                )
+            )

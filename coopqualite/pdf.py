@@ -1,0 +1,81 @@
+"""PDF rendering with WeasyPrint, fetching nothing but the project's own static files.
+
+`render_pdf(template, context)` renders a Django template to a PDF/A-3b document, tagged for
+accessibility. The URL fetcher serves files under STATIC_URL from disk (collected files, or the
+finders in development) and refuses everything else: no network, no file:// path, no other
+scheme, whatever user content may hold.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+log = logging.getLogger(__name__)
+
+BASE_URL = "https://coopqualite.invalid/"  # relative URLs resolve under this fake origin
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that only knows the project's static files."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=[], allow_redirects=False)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None):
+        path = _static_path(url)
+        if path is None:
+            self.refused.append(url)
+            log.warning("PDF: ressource refusée (%s)", urlsplit(url).scheme or "relative")
+            raise ValueError(f"Ressource refusée dans un PDF : {url[:80]}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+def _static_path(url: str) -> Path | None:
+    if not url.startswith(BASE_URL):
+        return None
+    path = urlsplit(url).path
+    prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    if not path.startswith(prefix):
+        return None
+    name = unquote(path[len(prefix) :])
+    if ".." in Path(name).parts:
+        return None
+    candidates = []
+    with contextlib.suppress(NotImplementedError):  # storages without local paths
+        candidates.append(Path(staticfiles_storage.path(name)))
+    found = finders.find(name)
+    if found:
+        candidates.append(Path(found))
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+PDF_OPTIONS = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}
+
+
+def html_to_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> tuple[bytes, int]:
+    """The PDF/A-3b (tagged) of an HTML document, and its number of pages."""
+    fetcher = fetcher or StaticOnlyFetcher()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(**PDF_OPTIONS)
+    return document.write_pdf(**PDF_OPTIONS), len(document.pages)
+
+
+def render_pdf(template: str, context: dict, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    return html_to_pdf(render_to_string(template, context), fetcher=fetcher)[0]

@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from rapports.models import Report
+from rapports.services import report_build
+
+
+@shared_task(time_limit=15 * 60)
+def report_build_task(report_id: int) -> int | None:
+    report = Report.objects.select_related("cooperative").filter(pk=report_id).first()
+    if report is None:
+        return None
+    built = report_build(report=report)
+    return built.pages if built else None

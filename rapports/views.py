@@ -1,0 +1,89 @@
+"""The annual report: request a build, follow it, download it; preview it as a web page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cooperatives.access import get_visible_or_404
+from cooperatives.models import Cooperative
+from rapports.models import Report
+from rapports.services import report_html, report_request
+
+
+class ReportForm(forms.Form):
+    cooperative = forms.ModelChoiceField(label="Coopérative", queryset=Cooperative.objects.none())
+    year = forms.TypedChoiceField(label="Année", coerce=int)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cooperative"].queryset = Cooperative.objects.visible_to(user)
+        if user.cooperative_id:
+            self.fields["cooperative"].initial = user.cooperative_id
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(y, y) for y in range(this_year, this_year - 6, -1)]
+        self.fields["year"].initial = this_year - 1
+
+
+def report_list(request):
+    reports = (
+        Report.objects.visible_to(request.user)
+        .select_related("cooperative", "built_by")
+        .order_by("-requested_at")[:100]
+    )
+    return render(
+        request,
+        "rapports/report_list.html",
+        {"reports": reports, "form": ReportForm(user=request.user)},
+    )
+
+
+@require_POST
+def report_new(request):
+    if not request.user.builds_reports:
+        raise PermissionDenied
+    form = ReportForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "Choisissez une coopérative et une année proposées.")
+        return redirect("report_list")
+    report = report_request(
+        cooperative=form.cleaned_data["cooperative"],
+        year=form.cleaned_data["year"],
+        user=request.user,
+    )
+    messages.success(request, "Construction du rapport lancée.")
+    return redirect("report_detail", report_id=report.pk)
+
+
+def report_detail(request, report_id: int):
+    report = get_visible_or_404(Report.objects.select_related("cooperative", "built_by"),
+                                request.user, pk=report_id)  # fmt: skip
+    return render(request, "rapports/report_detail.html", {"report": report})
+
+
+def report_download(request, report_id: int):
+    report = get_visible_or_404(Report.objects.select_related("cooperative"), request.user,
+                                pk=report_id)  # fmt: skip
+    if not request.user.builds_reports:
+        raise PermissionDenied  # staff may preview, not download
+    if report.status != Report.Status.DONE or not report.file:
+        raise Http404
+    response = FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=report.filename,
+        content_type="application/pdf",
+    )  # fmt: skip
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def report_preview(request, slug: str, year: int):
+    """The same document as the PDF, in the browser."""
+    cooperative = get_visible_or_404(Cooperative.objects.all(), request.user, slug=slug)
+    if not 2000 <= year <= timezone.localdate().year:
+        raise Http404
+    return HttpResponse(report_html(cooperative=cooperative, year=year))
