@@ -17,6 +17,7 @@ from engagements.services.evidence import evidence_add
 from enquetes.models import Answer, Campaign, Invitation, PopulationImport, Question, Response
 from enquetes.services.campaigns import campaign_launch
 from enquetes.services.questionnaires import questionnaire_from_template
+from rapports.models import Report
 from tests import factories
 
 PUBLIC_URL_NAMES = {
@@ -35,7 +36,9 @@ PUBLIC_URL_NAMES = {
     "unsubscribe",
 }
 # Views that only accept POST: a GET answers 405 whoever asks.
-POST_ONLY = {"campaign_launch", "population_import_confirm", "questionnaire_version"}
+POST_ONLY = {
+    "campaign_launch", "population_import_confirm", "questionnaire_version", "report_new",
+}  # fmt: skip
 # Reached by every signed-in user (their own account), not cooperative data.
 OWN_ACCOUNT_URL_NAMES = {"password_change", "password_change_done"}
 
@@ -109,7 +112,13 @@ def secret_a(coop_a, programme_a, staff_a):
         campaign=campaign, filename="a.csv", created_by=staff_a,
         rows=[{"last_name": "Nom-Secret-A"}],
     )  # fmt: skip
+    report = Report.objects.create(
+        cooperative=coop_a, year=2025, status="done", file="reports/a.pdf", pages=1
+    )
     return {
+        "report_id": report.pk,
+        "slug": coop_a.slug,
+        "year": 2025,
         "campaign_id": campaign.pk,
         "invitation_id": invitation.pk,
         "questionnaire_id": draft.pk,  # not frozen: its builder pages are open to staff
@@ -172,6 +181,8 @@ def test_the_own_staff_reaches_every_page(client, staff_a, secret_a, name, kwarg
     response = client.get(_url(name, kwarg_names, secret_a))
 
     expected = 403 if name in DIRECTOR_OR_FEDERATION_ONLY else 405 if name in POST_ONLY else 200
+    if name == "report_download":
+        expected = 403  # staff preview the report; directors, board and federation download it
     assert response.status_code == expected
 
 
