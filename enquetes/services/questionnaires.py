@@ -82,7 +82,8 @@ def questionnaire_new_version(*, questionnaire: Questionnaire) -> Questionnaire:
         introduction=questionnaire.introduction,
         kind=questionnaire.kind,
     )
-    questions = {}
+    questions: dict[int, Question] = {}
+    conditions: dict[int, int] = {}  # old question pk → old condition pk
     sections = questionnaire.sections.prefetch_related("questions__choices")
     for section in sections:
         new_section = Section.objects.create(
@@ -99,11 +100,17 @@ def questionnaire_new_version(*, questionnaire: Questionnaire) -> Questionnaire:
             question._state.adding = True
             question.questionnaire = copy
             question.section = new_section
-            question.condition_question = questions.get(question.condition_question_id)
+            if question.condition_question_id:
+                conditions[old_pk] = question.condition_question_id
+            question.condition_question = None  # set below, once every question is copied
             question.save()
             questions[old_pk] = question
             Choice.objects.bulk_create(
                 Choice(question=question, value=c.value, label=c.label, position=c.position)
                 for c in choices
             )
+    for old_pk, condition_pk in conditions.items():
+        Question.objects.filter(pk=questions[old_pk].pk).update(
+            condition_question=questions[condition_pk]
+        )
     return copy

@@ -22,6 +22,16 @@ from enquetes.services.questionnaires import (
 )
 
 
+def _distinct_choices(text: str) -> list[tuple[str, str]]:
+    """(value, label) pairs from one label per line; lines giving the same value count once."""
+    choices: dict[str, str] = {}
+    for index, line in enumerate(text.splitlines()):
+        label = line.strip()
+        if label:
+            choices.setdefault((slugify(label) or f"choix-{index}")[:60], label[:200])
+    return list(choices.items())
+
+
 class SectionForm(forms.ModelForm):
     class Meta:
         model = Section
@@ -75,8 +85,7 @@ class QuestionForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         kind = data.get("type")
-        labels = [line.strip() for line in data.get("choices_text", "").splitlines()]
-        data["choices"] = [label for label in labels if label]
+        data["choices"] = _distinct_choices(data.get("choices_text", ""))
         if kind in ("single", "multiple") and len(data["choices"]) < 2:
             self.add_error("choices_text", "Proposez au moins deux choix, un par ligne.")
         values = [v.strip() for v in data.get("condition_text", "").split(",") if v.strip()]
@@ -167,13 +176,8 @@ def _save_question(form: QuestionForm, questionnaire: Questionnaire) -> Question
         question.choices.all().delete()
         if question.type in ("single", "multiple"):
             Choice.objects.bulk_create(
-                Choice(
-                    question=question,
-                    value=(slugify(label) or f"choix-{i}")[:60],
-                    label=label,
-                    position=i,
-                )  # fmt: skip
-                for i, label in enumerate(dict.fromkeys(form.cleaned_data["choices"]))
+                Choice(question=question, value=value, label=label, position=i)
+                for i, (value, label) in enumerate(form.cleaned_data["choices"])
             )
     return question
 
