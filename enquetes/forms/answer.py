@@ -77,9 +77,19 @@ class PageForm(forms.Form):
     def clean(self):
         data = super().clean()
         given = {q.pk: data.get(field_name(q)) for q in self.questions}
-        for question in self.questions:
-            if question.condition_question_id not in given:
-                continue
+        dependents = [q for q in self.questions if q.condition_question_id in given]
+        # Drop the answers whose condition is not met, then what depended on them, and so on
+        # until nothing changes (conditions may chain: C depends on B, which depends on A).
+        changed = True
+        while changed:
+            changed = False
+            for question in dependents:
+                if given[question.pk] and not is_shown(
+                    question, {k: v for k, v in given.items() if v}
+                ):
+                    given[question.pk] = None
+                    changed = True
+        for question in dependents:
             name = field_name(question)
             if not is_shown(question, {k: v for k, v in given.items() if v}):
                 data[name] = None  # the condition is not met: ignore what was ticked

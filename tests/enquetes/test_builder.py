@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -171,17 +170,9 @@ def test_the_conditions_of_a_new_version_point_inside_the_new_version(triennial)
         assert question.condition_values == ["oui"]
 
 
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: enquetes/services/questionnaires.py questionnaire_new_version maps a condition "
-        "through the questions copied so far (questions.get(condition_question_id)), so a "
-        "condition on a question placed after it on the same page becomes None in the new "
-        "version while condition_values are kept: the question is then always shown."
-    ),
-)
-def test_a_condition_on_a_question_placed_later_on_the_page_is_copied_too(client, staff_a, triennial):
+def test_a_condition_on_a_question_placed_later_on_the_page_is_copied_too(
+    client, staff_a, triennial
+):
     condition = triennial.questions.get(key="sav_sollicite")
     client.force_login(staff_a)
     client.post(
@@ -199,6 +190,7 @@ def test_a_condition_on_a_question_placed_later_on_the_page_is_copied_too(client
     assert copied.condition_question is not None
     assert copied.condition_question.questionnaire_id == copy.pk
     assert copied.condition_question.key == "sav_sollicite"
+
 
 def test_the_choices_are_copied_into_the_new_version(triennial):
     copy = questionnaire_new_version(questionnaire=triennial)
@@ -309,14 +301,6 @@ def test_a_choice_question_with_fewer_than_two_choices_is_refused(client, staff_
     assert not triennial.questions.filter(key="canal_prefere").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: enquetes/views/questionnaires.py QuestionForm.clean counts the lines before "
-        "duplicates are dropped, so 'Par e-mail\\nPar e-mail' passes the two-choice rule and _save_question "
-        "stores a single-choice question with one choice."
-    ),
-)
 def test_a_choice_question_whose_two_lines_are_the_same_choice_is_refused(
     client, staff_a, triennial
 ):
@@ -333,15 +317,6 @@ def test_a_choice_question_whose_two_lines_are_the_same_choice_is_refused(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IntegrityError,
-    reason=(
-        "BUG: enquetes/views/questionnaires.py _save_question drops duplicate labels, not "
-        "duplicate values: 'Très bien' and 'tres bien' both slugify to 'tres-bien' and the "
-        "unique constraint choice_unique_value_per_question fails (server error 500)."
-    ),
-)
 def test_choices_whose_values_are_the_same_once_slugified_are_kept_once(client, staff_a, triennial):
     client.force_login(staff_a)
 

@@ -15,7 +15,11 @@ from django.utils import timezone
 from enquetes.models import Answer, Campaign, Invitation, Question, Response
 from enquetes.services.sending import messages_plan
 from tests import factories
-from tests.enquetes.factories import campaign_create, campaign_launched
+from tests.enquetes.factories import (
+    campaign_create,
+    campaign_launched,
+    questionnaire_from_template,
+)
 
 TODAY = timezone.localdate
 
@@ -513,3 +517,34 @@ def test_in_an_anonymous_campaign_a_telephone_response_is_cut_from_its_invitatio
     assert not Response.objects.filter(invitation=invitation).exists()
     invitation.refresh_from_db()
     assert invitation.answered_at is not None
+
+
+def test_an_answer_conditioned_on_a_hidden_question_is_dropped_too(
+    client, staff_a, coop_a, programme_a
+):
+    questionnaire = questionnaire_from_template(
+        cooperative=coop_a, template_key="triennale-acquereurs"
+    )
+    treatment = questionnaire.questions.get(key="sav_traitement")
+    Question.objects.create(
+        questionnaire=questionnaire, section=treatment.section, key="sav_recontacte",
+        text="Souhaitez-vous être recontacté ?", type="yes_no", position=9,
+        condition_question=treatment, condition_values=["peu_satisfait"],
+    )  # fmt: skip
+    campaign = campaign_launched(
+        cooperative=coop_a, programme=programme_a, buyers=1, questionnaire=questionnaire,
+        anonymous=False,
+    )  # fmt: skip
+    client.force_login(staff_a)
+
+    client.post(
+        reverse("response_entry", args=[campaign.invitations.get().pk]),
+        entry_data(
+            campaign, sav_sollicite="non", sav_traitement="peu_satisfait", sav_recontacte="oui"
+        ),
+    )
+
+    answers = answers_of(Response.objects.get())
+    assert answers["sav_sollicite"] == "non"
+    assert "sav_traitement" not in answers
+    assert "sav_recontacte" not in answers

@@ -132,9 +132,7 @@ def test_a_buyer_due_on_the_closing_day_is_still_invited(coop_a, programme_a):
     assert invited(campaign) == {buyer.pk}
 
 
-def test_only_buyers_of_the_campaigns_cooperative_are_invited(
-    coop_a, coop_b, programme_a
-):
+def test_only_buyers_of_the_campaigns_cooperative_are_invited(coop_a, coop_b, programme_a):
     campaign = after_delivery(coop_a)
     ours = delivered(programme_a, on=day(5))
     delivered(factories.ProgrammeFactory(cooperative=coop_b), on=day(5))
@@ -181,9 +179,11 @@ def test_the_periodic_task_invites_and_e_mails_the_buyers_who_became_due(
     buyer = delivered(programme_a, on=day(5))
     delivered(programme_a, on=day(6))  # due tomorrow
 
-    with time_machine.travel(at(day(35), hour), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            surveys_dispatch_task()
+    with (
+        time_machine.travel(at(day(35), hour), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        surveys_dispatch_task()
 
     assert invited(campaign) == {buyer.pk}
     assert [mail.to for mail in mailoutbox] == [[buyer.email]]
@@ -201,9 +201,11 @@ def test_the_periodic_task_run_again_sends_nothing_more(
     delivered(programme_a, on=day(5))
 
     for moment in (at(day(35), 9), at(day(35), 10), at(day(36), 9)):
-        with time_machine.travel(moment, tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                surveys_dispatch_task()
+        with (
+            time_machine.travel(moment, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            surveys_dispatch_task()
 
     assert campaign.invitations.count() == 1
     assert len(mailoutbox) == 1

@@ -160,7 +160,7 @@ def test_two_senders_in_parallel_threads_send_each_message_once(coop_a, programm
 
     def sender():
         try:
-            start.wait(timeout=5)
+            start.wait(timeout=30)
             reports.append(messages_send(message_ids=ids))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
