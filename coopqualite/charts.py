@@ -36,8 +36,9 @@ def _scale(values: Sequence[float], extra: Sequence[float]) -> tuple[float, floa
 
 
 def _fmt(value: float) -> str:
-    """French number: one decimal at most, decimal comma."""
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    """French number: one decimal at most, decimal comma, narrow space between thousands."""
+    text = f"{value:,.1f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\u202f").replace(".", ",")
 
 
 def sparkline(

@@ -8,7 +8,6 @@ scheme, whatever user content may hold.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import mimetypes
 from pathlib import Path
@@ -17,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -56,8 +56,12 @@ def _static_path(url: str) -> Path | None:
     if ".." in Path(name).parts:
         return None
     candidates = []
-    with contextlib.suppress(NotImplementedError):  # storages without local paths
+    try:
         candidates.append(Path(staticfiles_storage.path(name)))
+    except NotImplementedError:  # storages without local paths
+        pass
+    except SuspiciousFileOperation:  # an encoded path that leaves the static folder
+        return None
     found = finders.find(name)
     if found:
         candidates.append(Path(found))

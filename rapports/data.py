@@ -39,6 +39,10 @@ class IndicatorRow:
     chart: str
     points: list[Point]
 
+    @property
+    def measured(self) -> list[Point]:
+        return [p for p in self.points if p.value is not None]
+
 
 @dataclass
 class CommitmentSection:

@@ -60,3 +60,14 @@ def fr_points(value, decimals: int = 0) -> str:
     sign = "+" if number > 0 else ("−" if number < 0 else "")
     unit = "pts" if abs(number) >= 2 else "pt"
     return f"{sign}{format_number(abs(number), int(decimals))}{NBSP}{unit}"
+
+
+@register.filter
+def fr_date(value) -> str:
+    """A date written out the French way: "1er mars 2026", "31 décembre 2026"."""
+    if not value:
+        return ""
+    from django.utils.dateformat import format as date_format
+
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {date_format(value, 'F Y')}"

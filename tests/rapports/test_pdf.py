@@ -32,6 +32,7 @@ PAGE = f"""<!doctype html>
   <link rel="stylesheet" href="{HOSTILE["remote stylesheet"]}">
   <link rel="attachment" href="{HOSTILE["file"]}" title="passwd">
   <link rel="attachment" href="{HOSTILE["encoded dot-dot"]}" title="passwd-encoded">
+  <link rel="attachment" href="/static/%2fetc/passwd" title="passwd-absolute">
   <style>@import url("file:///etc/hostname");</style>
 </head>
 <body>
