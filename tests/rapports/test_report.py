@@ -251,8 +251,8 @@ def test_actions_done_in_the_year_are_listed_with_their_date_written_out(built):
     chapter = built.chapter("Engagement 6 :")
 
     assert (
-        f"Réalisées en {YEAR}{NBSP}: Ouvrir une astreinte du service après-vente (le 30 juin {YEAR})"
-        in chapter
+        f"Réalisées en {YEAR}{NBSP}: Ouvrir une astreinte du service après-vente "
+        f"(le 30 juin {YEAR})" in chapter
     )
     assert "Action terminée l'année précédente" not in built.text
 
