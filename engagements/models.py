@@ -6,14 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from simple_history.models import HistoricalRecords
 
 from cooperatives.models import Cooperative, TenantQuerySet
+from coopqualite.storage import private_storage
 from engagements import periods
 
 
@@ -290,19 +289,9 @@ class Action(models.Model):
         )
 
 
-class _EvidenceStorage(LazyObject):
-    """Files live outside the public web root; only the download view serves them."""
-
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
-
-
-evidence_storage = _EvidenceStorage()
-
-
 def get_evidence_storage():
     # A callable keeps the machine's path out of the migrations.
-    return evidence_storage
+    return private_storage
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import LazyObject
 
 from cooperatives.models import Cooperative, TenantQuerySet
-
-
-class _ReportStorage(LazyObject):
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
-
-
-report_storage = _ReportStorage()
+from coopqualite.storage import private_storage
 
 
 def get_report_storage():
-    return report_storage
+    # A callable keeps the machine's path out of the migrations.
+    return private_storage
 
 
 class Report(models.Model):

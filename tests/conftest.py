@@ -5,7 +5,7 @@ from django.utils.functional import empty
 
 from cooperatives.models import User
 from coopqualite.celery import app as celery_app
-from engagements.models import evidence_storage
+from coopqualite.storage import private_storage
 from engagements.services.charter import commitments_create_charter
 from tests import factories
 from tests.services import celery_worker, redis_url_or_skip  # noqa: F401  (fixtures)
@@ -15,9 +15,9 @@ from tests.services import celery_worker, redis_url_or_skip  # noqa: F401  (fixt
 def _private_files(settings, tmp_path):
     """Evidence files and reports go to a per-test folder."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    evidence_storage._wrapped = empty
+    private_storage._wrapped = empty
     yield
-    evidence_storage._wrapped = empty
+    private_storage._wrapped = empty
 
 
 @pytest.fixture(autouse=True)

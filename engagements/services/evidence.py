@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from cooperatives.models import User
-from engagements.models import Action, Commitment, Evidence, Measurement, evidence_storage
+from coopqualite.storage import private_storage
+from engagements.models import Action, Commitment, Evidence, Measurement
 
 
 def evidence_add(
@@ -49,7 +50,7 @@ def evidence_add(
             evidence.save()
     except BaseException:
         if evidence.file:
-            evidence_storage.delete(evidence.file.name)
+            private_storage.delete(evidence.file.name)
         raise
     return evidence
 

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils.functional import empty
 
 from cooperatives.models import Buyer
+from coopqualite.storage import private_storage
 from engagements.charter import COMMITMENTS
 from engagements.models import Action, Commitment, IsoSubject
 from enquetes.models import Invitation, Response
 from enquetes.results import campaign_results
-from rapports.models import Report, report_storage
+from rapports.models import Report
 from rapports.services import report_build, report_html
 from tests.rapports import scenario
 from tests.rapports.pdftext import NBSP, NNBSP, flat, lines, pages_text, reader_of
@@ -98,7 +99,7 @@ def built(django_db_setup, django_db_blocker, tmp_path_factory) -> Built:
         django_db_blocker.unblock(),
         override_settings(PRIVATE_MEDIA_ROOT=media, STORAGES=TEST_STORAGES),
     ):
-        report_storage._wrapped = empty
+        private_storage._wrapped = empty
         try:
             with transaction.atomic():
                 year = scenario.annual_year(name="Les Castors de l'Ill", slug="castors-ill")
@@ -115,7 +116,7 @@ def built(django_db_setup, django_db_blocker, tmp_path_factory) -> Built:
                 )
                 transaction.set_rollback(True)
         finally:
-            report_storage._wrapped = empty
+            private_storage._wrapped = empty
     return built
 
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.functional import empty
 
 from coopqualite.pdf import html_to_pdf
-from rapports.models import Report, report_storage
+from coopqualite.storage import private_storage
+from rapports.models import Report
 from rapports.services import report_build
 from tests.rapports.scenario import YEAR
 
@@ -264,7 +265,7 @@ def test_a_failed_build_is_marked_failed_with_a_french_message(
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the reports folder should be")
     settings.PRIVATE_MEDIA_ROOT = blocked
-    report_storage._wrapped = empty
+    private_storage._wrapped = empty
     report = Report.objects.create(cooperative=coop_a, year=YEAR, built_by=director_a)
 
     with pytest.raises(OSError):
