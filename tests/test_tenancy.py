@@ -95,7 +95,7 @@ def secret_a(coop_a, programme_a, staff_a):
         content_type="application/pdf",
     )  # fmt: skip
     questionnaire = questionnaire_from_template(
-        cooperative=coop_a, template_key="triennale-acquereurs"
+        cooperative=coop_a, template_key="apres-reservation"
     )
     campaign = Campaign.objects.create(
         cooperative=coop_a, questionnaire=questionnaire, name="Campagne-Secret-A",
@@ -105,7 +105,7 @@ def secret_a(coop_a, programme_a, staff_a):
     campaign_launch(campaign=campaign, now=timezone.now())
     invitation = Invitation.objects.get(campaign=campaign)
     comment = Question.objects.get(questionnaire=questionnaire, key="commentaire")
-    draft = questionnaire_from_template(cooperative=coop_a, template_key="apres-livraison")
+    draft = questionnaire_from_template(cooperative=coop_a, template_key="apres-reservation")
     response = Response.objects.create(campaign=campaign, completed=True)
     Answer.objects.create(response=response, question=comment, text="Commentaire-Secret-A")
     pending = PopulationImport.objects.create(
