@@ -102,10 +102,10 @@ class QuestionResult:
 
 
 def _question_counts(campaign_ids: list[int]) -> dict[tuple[int, str, str], int]:
-    """{(campaign_id, question key, value): count} over completed responses."""
+    """{(campaign_id, question key, value): count} over completed responses; free-text answers
+    are counted under the value ""."""
     rows = (
         Answer.objects.filter(response__campaign_id__in=campaign_ids, response__completed=True)
-        .exclude(value="")
         .values_list("response__campaign_id", "question__key", "value")
         .annotate(n=Count("*"))
         .order_by()
@@ -113,14 +113,28 @@ def _question_counts(campaign_ids: list[int]) -> dict[tuple[int, str, str], int]
     return {(c, key, value): n for c, key, value, n in rows}
 
 
-def _respondents(campaign_ids: list[int]) -> dict[tuple[int, str], int]:
-    rows = (
-        Answer.objects.filter(response__campaign_id__in=campaign_ids, response__completed=True)
-        .values_list("response__campaign_id", "question__key")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
-    )
-    return {(c, key): n for c, key, n in rows}
+def _respondents(
+    campaign_id: int, questions: list[Question], counts: dict[tuple[int, str, str], int]
+) -> dict[str, int]:
+    """Respondents per question key. A single-valued question has one row per respondent, so
+    its counts add up; only multiple-choice questions need a distinct count."""
+    per_key: dict[str, int] = defaultdict(int)
+    for (c, key, _), n in counts.items():
+        if c == campaign_id:
+            per_key[key] += n
+    multiple = [q.pk for q in questions if q.type == Question.Type.MULTIPLE]
+    if multiple:
+        per_key.update(
+            Answer.objects.filter(
+                response__campaign_id=campaign_id,
+                response__completed=True,
+                question_id__in=multiple,
+            )
+            .values_list("question__key")
+            .annotate(n=Count("response_id", distinct=True))
+            .order_by()
+        )
+    return per_key
 
 
 def previous_campaign(campaign: Campaign) -> Campaign | None:
@@ -168,7 +182,6 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     previous = previous_campaign(campaign)
     ids = [campaign.pk] + ([previous.pk] if previous else [])
     counts = _question_counts(ids)
-    respondents = _respondents([campaign.pk])
     invitations = Invitation.objects.filter(campaign=campaign).aggregate(
         invited=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))
     )
@@ -185,6 +198,7 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
         .select_related("section", "commitment")
         .prefetch_related("choices")
     )
+    respondents = _respondents(campaign.pk, questions, counts)
     results = []
     themes: dict[str, tuple[Rate, Rate]] = defaultdict(lambda: (Rate(), Rate()))
     by_commitment: dict[int, tuple[object, Rate]] = {}
@@ -196,7 +210,7 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
                 for (c, key, value), n in counts.items()
                 if c == campaign.pk and key == question.key
             },
-            respondents=respondents.get((campaign.pk, question.key), 0),
+            respondents=respondents.get(question.key, 0),
             hidden=hidden,
         )
         if question.is_scale:

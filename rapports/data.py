@@ -1,5 +1,6 @@
-"""What the annual report says, gathered from every app. Aggregates come from the database, so
-the cost does not grow with the number of survey responses."""
+"""What the annual report says, gathered from every app. Aggregates come from the database: the
+number of queries and the Python work do not grow with the number of survey responses (the
+database's own counting does, linearly; see docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -176,7 +177,8 @@ def _surveys(cooperative: Cooperative, year: int) -> list[dict]:
                 )
                 .exclude(text="")
                 .order_by("text")
-                .values_list("text", flat=True)[:COMMENTS_PER_CAMPAIGN]
+                .values_list("text", flat=True)
+                .distinct()[:COMMENTS_PER_CAMPAIGN]
             )
         out.append({"campaign": campaign, "results": results, "comments": comments})
     return out
