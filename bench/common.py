@@ -163,6 +163,12 @@ def stop(process: subprocess.Popen | None, timeout: float = 15) -> None:
         process.wait(timeout=timeout)
 
 
+def machine() -> str:
+    """Cores and load (other processes on the machine skew every figure)."""
+    one, five, _ = os.getloadavg()
+    return f"{os.cpu_count()} cores, load average {one:.2f} (1 min) {five:.2f} (5 min) at start"
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile (fraction in 0..1)."""
     ordered = sorted(values)

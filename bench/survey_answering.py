@@ -3,7 +3,8 @@
 Loads (again at every run) a campaign whose questionnaire has one section of 30 satisfaction
 questions and ~2,000 invitations (plus a 3-question campaign for the query count), starts
 gunicorn (gunicorn.conf.py, 2 sync workers, DEBUG=false, persistent database connections) with
-bench.settings, then measures with wrk on loopback (2 threads, 4 connections):
+bench.settings, then measures with wrk on loopback (2 threads, 4 connections), the bare and the
+survey request alternating 3 times (5 s slices for GET, 3 s for POST; medians compared):
 
 - GET of the survey page /r/<token>/page/1/ against a bare GET doing only its essential read
   (one query for the 30 questions, trivial response), in requests per second;
@@ -14,7 +15,7 @@ bench.settings, then measures with wrk on loopback (2 threads, 4 connections):
 Also prints the weight of the survey page (HTML + the CSS/JS it links) and the number of
 queries of the page's GET and POST for 3 and for 30 questions (Django test client).
 
-    .venv/bin/python bench/survey_answering.py [--invitations 2000] [--duration 10]
+    .venv/bin/python bench/survey_answering.py [--invitations 2000] [--rounds 3]
 
 Needs wrk (apt-get install wrk). Database: coopqualite_bench_answering on 127.0.0.1 (created if
 missing, emptied and loaded again at each run).
@@ -27,6 +28,7 @@ import datetime as dt
 import http.client
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +43,7 @@ from bench.common import (  # noqa: E402
     bench_env,
     collect_static,
     free_port,
+    machine,
     reset_tenants,
     satisfaction_questionnaire,
     setup_django,
@@ -55,6 +58,7 @@ GET_POOL = 100  # invitations whose page is read (never saved)
 SPARE = 40  # invitations for the page weight, the CSRF token and the warm-up of the POSTs
 WRK_THREADS = 2
 WRK_CONNECTIONS = 4
+SLACK = 2 * WRK_CONNECTIONS  # requests served but not counted by wrk when it stops
 LUA = Path(__file__).resolve().parent / "wrk_pool.lua"
 TARGET_RATIO = 0.5
 TARGET_WEIGHT_KB = 60
@@ -215,8 +219,10 @@ def csrf_pair(client: Http, token: str) -> tuple[str, str]:
     return cookie, form_token.decode()
 
 
-def wrk(port: int, workdir: Path, name: str, method: str, items: list[str], path_format: str,
-        body: str | None, cookie: str | None, expected: int, duration: float) -> dict:  # fmt: skip
+def wrk(
+    port: int, workdir: Path, name: str, method: str, items: list[str], path_format: str,
+    body: str | None, cookie: str | None, expected: int, *, duration: float,
+) -> dict:  # fmt: skip
     listfile = workdir / f"{name}.txt"
     listfile.write_text("\n".join(items) + "\n")
     bodyfile = "-"
@@ -238,6 +244,11 @@ def wrk(port: int, workdir: Path, name: str, method: str, items: list[str], path
     return result
 
 
+def chunks(items: list[str], n: int) -> list[list[str]]:
+    size = len(items) // n
+    return [items[i * size : (i + 1) * size] for i in range(n)]
+
+
 def check_run(name: str, result: dict) -> None:
     keys = ("unexpected", "errors") + (("wraps",) if "POST" in name else ())
     problems = [k for k in keys if result[k]]
@@ -249,9 +260,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--invitations", type=int, default=2000, help="pool of the survey POST")
     parser.add_argument("--bare-responses", type=int, default=15000, help="pool of the bare POST")
-    parser.add_argument("--duration", type=float, default=10, help="seconds of each GET run")
+    parser.add_argument("--rounds", type=int, default=3, help="bare/survey alternations")
+    parser.add_argument("--duration", type=float, default=5, help="seconds of each GET slice")
     parser.add_argument(
-        "--post-duration", type=float, default=6, help="seconds of each POST run (pool-bound)"
+        "--post-duration", type=float, default=3, help="seconds of each POST slice (pool-bound)"
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--show-queries", action="store_true", help="list the POST's queries")
@@ -259,6 +271,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install -y wrk")
 
+    print(f"machine: {machine()}")
     workdir = Path(tempfile.mkdtemp(prefix="coopqualite-bench-answering-"))
     static_root = workdir / "static"
     env = bench_env(DB_NAME, DJANGO_SETTINGS_MODULE="bench.settings", STATIC_ROOT=str(static_root))
@@ -306,56 +319,70 @@ def main() -> None:
             response, _ = client.request("POST", f"/bench/bare/{q30_id}/{warm_bare[i]}/", bare_body)
             assert response.status == 200, response.status
 
-        runs = {}
-        plan = [
-            ("bare GET", "GET", [str(q30_id)], "/bench/bare/%s/", None, None, 200, args.duration),
-            ("survey GET", "GET", data["get_tokens"], "/r/%s/page/1/", None, None, 200,
-             args.duration),
-            ("bare POST", "POST", pool_bare, f"/bench/bare/{q30_id}/%s/", bare_body, None, 200,
-             args.post_duration),
-            ("survey POST", "POST", data["post_tokens"], "/r/%s/page/1/", survey_body,
-             cookie_header, 302, args.post_duration),
-        ]  # fmt: skip
-        for name, method, items, path_format, body, cookie_value, expected, duration in plan:
-            if method == "GET":  # warm-up: every connection, both workers, the caches
-                wrk(port, workdir, "warmup", method, items, path_format, None, None, expected, 2)
-            answers_before = Answer.objects.count()
-            completed_before = Response.objects.filter(campaign=c30, completed=True).count()
-            runs[name] = result = wrk(
-                port, workdir, name.replace(" ", "_"), method, items, path_format, body,
-                cookie_value, expected, duration,
-            )  # fmt: skip
-            check_run(name, result)
-            # Every counted request wrote its 30 answers (requests still in flight when wrk
-            # stops are served but not counted: at most one per connection).
-            if method == "POST":
+        # Bare and survey alternate, `rounds` times, so that a slower moment of the machine
+        # weighs on both; each POST slice takes its own part of the pools (fresh items only).
+        rounds = args.rounds
+        survey_pool = chunks(data["post_tokens"], rounds)
+        bare_pool = chunks(pool_bare, rounds)
+        slices = {name: [] for name in ("bare GET", "survey GET", "bare POST", "survey POST")}
+        bare_get = ("GET", [str(q30_id)], "/bench/bare/%s/", None, None, 200)
+        survey_get = ("GET", data["get_tokens"], "/r/%s/page/1/", None, None, 200)
+        for spec in (bare_get, survey_get):  # warm-up: every connection, both workers, caches
+            wrk(port, workdir, "warmup", *spec, duration=2)
+        for _ in range(rounds):
+            for name, spec in (("bare GET", bare_get), ("survey GET", survey_get)):
+                result = wrk(port, workdir, name.replace(" ", "_"), *spec, duration=args.duration)
+                check_run(name, result)
+                slices[name].append(result)
+        for r in range(rounds):
+            for name, spec in (
+                ("bare POST", ("POST", bare_pool[r], f"/bench/bare/{q30_id}/%s/", bare_body,
+                               None, 200)),
+                ("survey POST", ("POST", survey_pool[r], "/r/%s/page/1/", survey_body,
+                                 cookie_header, 302)),
+            ):  # fmt: skip
+                answers_before = Answer.objects.count()
+                completed_before = Response.objects.filter(campaign=c30, completed=True).count()
+                result = wrk(
+                    port, workdir, name.replace(" ", "_"), *spec, duration=args.post_duration
+                )
+                check_run(name, result)
+                time.sleep(1)  # let the requests still in flight when wrk stopped finish
+                # Every counted request wrote its 30 answers (requests in flight when wrk stops
+                # are served but not counted: a few per connection at most)...
                 written, rest = divmod(Answer.objects.count() - answers_before, QUESTIONS)
-                assert not rest and 0 <= written - result["expected"] <= WRK_CONNECTIONS, (
+                assert not rest and 0 <= written - result["expected"] <= SLACK, (
                     name, written, result,
                 )  # fmt: skip
-            if name == "survey POST":  # ...and submitted its (one-page) response
-                done = Response.objects.filter(campaign=c30, completed=True).count()
-                done -= completed_before
-                assert 0 <= done - result["expected"] <= WRK_CONNECTIONS, (done, result)
+                if name == "survey POST":  # ...and submitted its (one-page) response
+                    done = Response.objects.filter(campaign=c30, completed=True).count()
+                    done -= completed_before
+                    assert 0 <= done - result["expected"] <= SLACK, (done, result)
+                slices[name].append(result)
     finally:
         stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
 
     print(
         f"load: wrk {WRK_THREADS} threads, {WRK_CONNECTIONS} connections, on loopback; gunicorn "
-        f"{args.workers} sync workers; GET runs {args.duration:g} s, POST runs "
-        f"{args.post_duration:g} s (each POST on a fresh invitation / response)"
+        f"{args.workers} sync workers; bare and survey alternate {args.rounds} times, GET slices "
+        f"{args.duration:g} s, POST slices {args.post_duration:g} s (each POST on a fresh "
+        f"invitation / response)"
     )
-    print(f"{'':12} {'requests':>9} {'req/s':>8} {'p50':>9} {'p99':>9}")
-    for name, r in runs.items():
+    print(f"{'':12} {'req/s of each slice':>24} {'median':>7} {'p50':>8} {'p99':>8}")
+    medians = {}
+    for name, results in slices.items():
+        rates = [r["rps"] for r in results]
+        medians[name] = statistics.median(rates)
+        middle = sorted(results, key=lambda r: r["rps"])[len(results) // 2]
         print(
-            f"{name:12} {r['requests']:>9} {r['rps']:>8.0f} {r['p50_us'] / 1000:>7.1f}ms "
-            f"{r['p99_us'] / 1000:>7.1f}ms"
+            f"{name:12} {' '.join(f'{x:7.0f}' for x in rates):>24} {medians[name]:>7.0f} "
+            f"{middle['p50_us'] / 1000:>6.1f}ms {middle['p99_us'] / 1000:>6.1f}ms"
         )
     for kind in ("GET", "POST"):
-        ratio = runs[f"survey {kind}"]["rps"] / runs[f"bare {kind}"]["rps"]
+        ratio = medians[f"survey {kind}"] / medians[f"bare {kind}"]
         verdict = "met" if ratio >= TARGET_RATIO else "MISSED"
-        print(f"{kind} survey/bare: {ratio:.2f} (target >= {TARGET_RATIO}: {verdict})")
+        print(f"{kind} survey/bare (medians): {ratio:.2f} (target >= {TARGET_RATIO}: {verdict})")
     kb = weight["total"] / 1024
     assets = ", ".join(f"{Path(u).name} {n / 1024:.1f} KB" for u, n in weight["assets"].items())
     print(

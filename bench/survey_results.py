@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     bench_env,
     collect_static,
+    machine,
     p50,
     percentile,
     reset_tenants,
@@ -207,6 +208,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--queries", type=int, default=6, help="slowest queries listed")
     args = parser.parse_args()
+    print(f"machine: {machine()}")
     workdir = Path(tempfile.mkdtemp(prefix="coopqualite-bench-results-"))
     try:
         env = bench_env(DB_NAME, STATIC_ROOT=str(workdir / "static"))
