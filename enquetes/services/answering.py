@@ -86,11 +86,12 @@ def response_save_page(
         # Lock the invitation: a save racing the submission (double tap, second tab) waits for
         # it, then sees it answered. Without this, in an anonymous campaign, a late save would
         # tie fresh answers to the person again.
-        if (
+        answered_at = (
             Invitation.objects.select_for_update()
-            .filter(pk=invitation.pk, answered_at__isnull=False)
-            .exists()
-        ):
+            .values_list("answered_at", flat=True)
+            .get(pk=invitation.pk)
+        )
+        if answered_at is not None:
             raise AlreadyAnswered
         response, _ = Response.objects.get_or_create(
             invitation=invitation,

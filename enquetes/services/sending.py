@@ -86,8 +86,12 @@ def pending_message_ids(*, limit: int | None = None) -> list[int]:
 def _claim(message_ids: list[int], now: dt.datetime) -> list[int]:
     with transaction.atomic():
         ids = list(
-            Message.objects.select_for_update(skip_locked=True)
+            # Lock the message rows only (of=self), without the default ordering's joins: a
+            # lock on the campaign or invitation rows would make concurrent claims skip rows
+            # that nobody claimed.
+            Message.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=message_ids, status=Message.Status.PENDING)
+            .order_by("pk")
             .values_list("pk", flat=True)
         )
         Message.objects.filter(pk__in=ids, status=Message.Status.PENDING).update(

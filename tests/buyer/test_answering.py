@@ -513,6 +513,44 @@ def test_a_page_saved_after_an_anonymous_submission_is_refused(client, invitatio
     assert not Response.objects.filter(invitation=invitation).exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_save_racing_an_uncommitted_submission_waits_for_it_then_is_refused(
+    invitation, questions
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("Deux connexions concurrentes : PostgreSQL seulement (DATABASE_URL)")
+    import threading
+
+    holding, release = threading.Event(), threading.Event()
+
+    def submission_in_progress():
+        try:
+            with transaction.atomic():
+                Invitation.objects.filter(pk=invitation.pk).update(answered_at=timezone.now())
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=submission_in_progress)
+    thread.start()
+    assert holding.wait(timeout=30)
+    threading.Timer(0.5, release.set).start()  # the submission commits while the save waits
+    try:
+        with pytest.raises(AlreadyAnswered):
+            response_save_page(
+                invitation=invitation,
+                questions=[questions["commentaire"]],
+                cleaned={questions["commentaire"].pk: "Un second onglet"},
+                now=timezone.now(),
+            )
+    finally:
+        release.set()
+        thread.join(timeout=30)
+
+    assert not Answer.objects.exists()
+
+
 def test_the_service_submits_only_once(invitation, questions):
     response_save_page(
         invitation=invitation,

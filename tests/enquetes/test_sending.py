@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from enquetes.models import Invitation, Message
+from enquetes.models import Campaign, Invitation, Message
 from enquetes.services import sending
 from enquetes.services.sending import (
     MAX_ATTEMPTS,
@@ -180,6 +180,37 @@ def test_two_senders_in_parallel_threads_send_each_message_once(coop_a, programm
     assert len(recipients) == 12
     assert sorted(recipients) == sorted(campaign.invitations.values_list("email", flat=True))
     assert statuses(ids) == {"sent": 12}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_is_not_blocked_by_a_lock_on_the_campaign_row(coop_a, programme_a):
+    """Regression: the claim's FOR UPDATE once locked the joined campaign and invitation rows
+    too, so SKIP LOCKED skipped unclaimed messages while anything held the campaign row."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Deux connexions concurrentes : PostgreSQL seulement (DATABASE_URL)")
+    campaign = campaign_launched(cooperative=coop_a, programme=programme_a, buyers=4)
+    ids = planned(campaign)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_campaign_row():
+        try:
+            with transaction.atomic():
+                Campaign.objects.select_for_update().get(pk=campaign.pk)
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold_campaign_row)
+    thread.start()
+    try:
+        assert holding.wait(timeout=30)
+        claimed = sending._claim(ids, timezone.now())
+    finally:
+        release.set()
+        thread.join(timeout=30)
+
+    assert sorted(claimed) == sorted(ids)
 
 
 def test_planning_twice_adds_no_rows(coop_a, programme_a):
