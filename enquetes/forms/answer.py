@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django import forms
 
 from enquetes import scales
@@ -107,6 +109,77 @@ class PageForm(forms.Form):
                     value.strip() if isinstance(value, str) and question.type == "text" else value
                 )
         return out
+
+
+@dataclass
+class Shown:
+    """One question as the buyer page draws it: plain values, no widget machinery (a page of
+    30 scales renders several times faster than through bound fields and widgets)."""
+
+    question: Question
+    name: str
+    id: str
+    label: str
+    required: bool
+    help_text: str = ""
+    hint: str = ""
+    error: str = ""
+    text: str = ""
+    options: list[tuple[str, str, str, bool]] = field(default_factory=list)
+
+    @property
+    def is_text(self) -> bool:
+        return self.question.type == Question.Type.TEXT
+
+    @property
+    def is_nps(self) -> bool:
+        return self.question.type == Question.Type.NPS
+
+    @property
+    def first_id(self) -> str:
+        return self.id if self.is_text else f"{self.id}_0"
+
+    @property
+    def described_by(self) -> str:
+        parts = [
+            f"{self.id}_aide" if self.help_text else "",
+            f"{self.id}_echelle" if self.is_nps else "",
+            f"{self.id}_condition" if self.hint else "",
+            f"{self.id}_erreur" if self.error else "",
+        ]
+        return " ".join(p for p in parts if p)
+
+
+def shown_questions(form: PageForm) -> list[Shown]:
+    """The page's questions with what was answered (posted or saved) and their errors."""
+    errors = form.errors if form.is_bound else {}
+    out = []
+    for question in form.questions:
+        name = field_name(question)
+        form_field = form.fields[name]
+        if form.is_bound:
+            raw = form.data.getlist(name) if question.type == "multiple" else form.data.get(name)
+        else:
+            raw = form.initial.get(name)
+        chosen = set(raw) if isinstance(raw, list) else ({raw} if raw else set())
+        out.append(
+            Shown(
+                question=question,
+                name=name,
+                id=f"id_{name}",
+                label=question.text,
+                required=question.required,
+                help_text=question.help_text,
+                hint=getattr(form_field, "condition_hint", ""),
+                error=errors[name][0] if name in errors else "",
+                text=raw if question.type == "text" and isinstance(raw, str) else "",
+                options=[
+                    (value, label, f"id_{name}_{i}", value in chosen)
+                    for i, (value, label) in enumerate(scales.options_for(question))
+                ],
+            )
+        )
+    return out
 
 
 def initial_from(values: dict, questions: list[Question]) -> dict:

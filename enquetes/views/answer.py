@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from enquetes.access import invitation_from_token
-from enquetes.forms.answer import PageForm, initial_from
+from enquetes.forms.answer import PageForm, initial_from, shown_questions
 from enquetes.models import Invitation, Response
 from enquetes.services.answering import (
     AlreadyAnswered,
@@ -118,6 +118,7 @@ def survey_page(request, token: str, number: int):
         "campaign": invitation.campaign,
         "token": token,
         "form": form,
+        "shown": shown_questions(form),
         "page": page,
         "pages": pages,
         "is_last": number == len(pages),

@@ -315,7 +315,7 @@ def test_a_conditional_question_of_the_same_page_is_shown_with_a_hint(
 
     assert f'name="q{traitement.pk}"' in content
     assert f'<p class="hint" id="id_q{traitement.pk}_condition">Seulement si' in content
-    assert f'aria-describedby="id_q{traitement.pk}_condition "' in content
+    assert f'aria-describedby="id_q{traitement.pk}_condition"' in content
     # Required only when the condition is met: not marked "(obligatoire)" up front.
     fieldset = content[content.index(f'name="q{questions["sav_sollicite"].pk}"') :]
     legend = fieldset[fieldset.index("<legend") : fieldset.index(f'id="id_q{traitement.pk}_')]
