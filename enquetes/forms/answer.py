@@ -168,7 +168,7 @@ def shown_questions(form: PageForm) -> list[Shown]:
                 name=name,
                 id=f"id_{name}",
                 label=question.text,
-                required=question.required,
+                required=form_field.required,  # a same-page condition: not up front
                 help_text=question.help_text,
                 hint=getattr(form_field, "condition_hint", ""),
                 error=errors[name][0] if name in errors else "",
