@@ -7,6 +7,7 @@ from cooperatives.models import User
 from coopqualite.celery import app as celery_app
 from coopqualite.storage import private_storage
 from engagements.services.charter import commitments_create_charter
+from enquetes.services.answering import _FROZEN_PAGES
 from tests import factories
 from tests.services import celery_worker, redis_url_or_skip  # noqa: F401  (fixtures)
 
@@ -28,6 +29,14 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _forget_frozen_pages():
+    """Rolled-back tests may reuse ids (SQLite): no page cache survives a test."""
+    _FROZEN_PAGES.clear()
+    yield
+    _FROZEN_PAGES.clear()
 
 
 @pytest.fixture(autouse=True)

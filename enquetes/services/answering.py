@@ -23,8 +23,27 @@ class Page:
     questions: list[Question]
 
 
+# A frozen questionnaire never changes: its pages are kept in memory, per process, keyed by
+# (id, freezing time). A few dozen questionnaires at most are live at once.
+_FROZEN_PAGES: dict[tuple[int, object], list[Page]] = {}
+_FROZEN_PAGES_MAX = 64
+
+
 def pages_of(questionnaire: Questionnaire) -> list[Page]:
-    """Sections with their questions and choices, in order: two queries."""
+    """Sections with their questions and choices, in order (read-only objects)."""
+    if questionnaire.frozen_at is None:
+        return _read_pages(questionnaire)
+    key = (questionnaire.pk, questionnaire.frozen_at)
+    pages = _FROZEN_PAGES.get(key)
+    if pages is None:
+        if len(_FROZEN_PAGES) >= _FROZEN_PAGES_MAX:
+            _FROZEN_PAGES.clear()
+        pages = _FROZEN_PAGES[key] = _read_pages(questionnaire)
+    return pages
+
+
+def _read_pages(questionnaire: Questionnaire) -> list[Page]:
+    """Two queries: the questions with their sections, then their choices."""
     questions = list(
         Question.objects.filter(questionnaire=questionnaire)
         .select_related("section")
