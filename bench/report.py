@@ -37,15 +37,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 import uuid
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import common  # noqa: E402
+
 DB_NAME = "coopqualite_bench_report"
-DEFAULT_DB = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 LARGE, SMALL = 5_000, 500  # completed responses per campaign
 INVITED_PER_RESPONSE = 2.5
 TARGET_RATIO = 1.5
@@ -71,33 +71,7 @@ COMMENTS = [
 
 
 def bench_env(static_root: Path) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB),
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-bench-only",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "STATIC_ROOT": str(static_root),
-        "DB_CONN_MAX_AGE": "600",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "coopqualite.settings",
-    }
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlparse(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-        password=parts.password, dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    return common.bench_env(DB_NAME, STATIC_ROOT=str(static_root))
 
 
 def slug_of(responses: int, year: int) -> str:
@@ -564,7 +538,7 @@ def main() -> None:
     try:
         env = bench_env(workdir / "static")
         os.environ.update(env)
-        ensure_database(env["DATABASE_URL"])
+        common.ensure_database(env["DATABASE_URL"])
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             cwd=ROOT, env=env, check=True,

@@ -16,7 +16,6 @@ import http.cookiejar
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,40 +29,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/coopqualite_bench"
+from bench import common  # noqa: E402
+
+DB_NAME = "coopqualite_bench"
 PASSWORD = "bench-password-123"
 SLUG = "bench-coop"
 
 
 def bench_env() -> dict:
     static_root = Path(tempfile.gettempdir()) / "coopqualite-bench-static"
-    return {
-        **os.environ,
-        "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB),
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-bench-only",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "STATIC_ROOT": str(static_root),
-        "DB_CONN_MAX_AGE": "600",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "coopqualite.settings",
-    }
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlparse(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-        password=parts.password, dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    return common.bench_env(DB_NAME, STATIC_ROOT=str(static_root))
 
 
 def load_data() -> None:
@@ -150,12 +125,6 @@ def query_count() -> int:
     return len(ctx.captured_queries)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def login(base: str) -> urllib.request.OpenerDirector:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -178,7 +147,7 @@ def main() -> None:
     args = parser.parse_args()
     env = bench_env()
     os.environ.update(env)
-    ensure_database(env["DATABASE_URL"])
+    common.ensure_database(env["DATABASE_URL"])
     python = sys.executable
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
@@ -187,7 +156,7 @@ def main() -> None:
     load_data()
     print(f"data ready in {time.perf_counter() - t0:.1f} s")
     queries = query_count()
-    port = free_port()
+    port = common.free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [python, "-m", "gunicorn", "coopqualite.wsgi:application", "--bind",
