@@ -1,0 +1,21 @@
+"""Admin of the surveys app. Responses and answers are deliberately absent: in an anonymous
+campaign nothing may tie an answer to a person, and the portal's pages show results."""
+
+from django.contrib import admin
+
+from enquetes.models import Campaign, Questionnaire
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    list_display = ["title", "version", "kind", "cooperative", "frozen_at"]
+    list_filter = ["cooperative", "kind"]
+    readonly_fields = ["frozen_at"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "cooperative", "opens_on", "closes_on", "anonymous"]
+    list_filter = ["cooperative", "kind", "anonymous"]
+    readonly_fields = ["launched_at"]
+    raw_id_fields = ["questionnaire"]
