@@ -262,3 +262,11 @@ def test_the_other_campaigns_do_not_count(campaign, coop_b):
 
     assert _question(campaign_results(campaign), "satisfaction_globale").rate.rate == 100.0
     assert Campaign.objects.count() == 2
+
+
+def test_the_admin_shows_no_response_nor_answer(client, db):
+    from django.contrib import admin
+
+    assert Response not in admin.site._registry
+    assert Answer not in admin.site._registry
+    assert Campaign in admin.site._registry
