@@ -8,6 +8,7 @@ from coopqualite.celery import app as celery_app
 from coopqualite.storage import private_storage
 from engagements.services.charter import commitments_create_charter
 from enquetes.services.answering import _FROZEN_PAGES
+from enquetes.views.answer import _FIRST_VIEWS
 from tests import factories
 from tests.services import celery_worker, redis_url_or_skip  # noqa: F401  (fixtures)
 
@@ -35,8 +36,10 @@ def _test_settings(settings):
 def _forget_frozen_pages():
     """Rolled-back tests may reuse ids (SQLite): no page cache survives a test."""
     _FROZEN_PAGES.clear()
+    _FIRST_VIEWS.clear()
     yield
     _FROZEN_PAGES.clear()
+    _FIRST_VIEWS.clear()
 
 
 @pytest.fixture(autouse=True)

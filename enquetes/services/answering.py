@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cooperatives.models import User
@@ -97,14 +99,39 @@ def _write_answers(response: Response, questions: list[Question], cleaned: dict)
     Answer.objects.bulk_create(rows)
 
 
+def invitation_values(invitation: Invitation) -> dict[int, list[str] | str]:
+    """The answers saved so far for an invitation (one query, no response read first)."""
+    values: dict[int, list[str] | str] = {}
+    rows = Answer.objects.filter(response__invitation=invitation).values_list(
+        "question_id", "value", "text"
+    )
+    for question_id, value, text in rows:
+        if text:
+            values[question_id] = text
+        else:
+            values.setdefault(question_id, []).append(value)
+    return values
+
+
 def response_save_page(
-    *, invitation: Invitation, questions: list[Question], cleaned: dict, now: dt.datetime
+    *,
+    invitation: Invitation,
+    questions: list[Question],
+    cleaned: dict,
+    now: dt.datetime,
+    first_save: bool = False,
+    submit: bool = False,
 ) -> Response:
-    """Save one page of answers. The first saved page marks the invitation as started."""
+    """Save one page of answers; with `submit`, also close the response in the same transaction.
+
+    The first saved page marks the invitation as started. `first_save` (nothing saved yet, as
+    read by the caller) spares the deletion of previous answers when the response is new.
+    """
     with transaction.atomic():
         # Lock the invitation: a save racing the submission (double tap, second tab) waits for
         # it, then sees it answered. Without this, in an anonymous campaign, a late save would
-        # tie fresh answers to the person again.
+        # tie fresh answers to the person again. Under the lock, no other save of this
+        # invitation runs: reading then creating the response needs no savepoint.
         answered_at = (
             Invitation.objects.select_for_update()
             .values_list("answered_at", flat=True)
@@ -112,16 +139,40 @@ def response_save_page(
         )
         if answered_at is not None:
             raise AlreadyAnswered
-        response, _ = Response.objects.get_or_create(
-            invitation=invitation,
-            defaults={
-                "campaign_id": invitation.campaign_id,
-                "programme_id": invitation.programme_id,
-            },
+        response = Response.objects.filter(invitation=invitation).first()
+        created = response is None
+        if created:
+            response = Response.objects.create(
+                invitation=invitation,
+                campaign_id=invitation.campaign_id,
+                programme_id=invitation.programme_id,
+            )
+        if not (created and first_save):
+            Answer.objects.filter(
+                response=response, question__in=[q.pk for q in questions]
+            ).delete()
+        Answer.objects.bulk_create(
+            [row for q in questions for row in _rows(response, q, cleaned.get(q.pk))]
         )
-        _write_answers(response, questions, cleaned)
-        Invitation.objects.filter(pk=invitation.pk, started_at=None).update(started_at=now)
+        if submit:
+            Invitation.objects.filter(pk=invitation.pk).update(
+                answered_at=now, started_at=Coalesce("started_at", Value(now))
+            )
+            _complete(invitation, now=now, channel=Response.Channel.WEB)
+        else:
+            Invitation.objects.filter(pk=invitation.pk, started_at=None).update(started_at=now)
     return response
+
+
+def _complete(invitation: Invitation, *, now: dt.datetime, channel: str) -> None:
+    """Mark the invitation's response complete; anonymous: cut from the person, undated."""
+    anonymous = invitation.campaign.anonymous
+    Response.objects.filter(invitation=invitation).update(
+        completed=True,
+        channel=channel,
+        submitted_on=None if anonymous else timezone.localdate(now),
+        **({"invitation": None} if anonymous else {}),
+    )
 
 
 def response_submit(*, invitation: Invitation, now: dt.datetime, channel: str = "web") -> None:
@@ -133,13 +184,7 @@ def response_submit(*, invitation: Invitation, now: dt.datetime, channel: str = 
         won = Invitation.objects.filter(pk=invitation.pk, answered_at=None).update(answered_at=now)
         if not won:
             raise AlreadyAnswered
-        anonymous = invitation.campaign.anonymous
-        Response.objects.filter(invitation=invitation).update(
-            completed=True,
-            channel=channel,
-            submitted_on=None if anonymous else timezone.localdate(now),
-            **({"invitation": None} if anonymous else {}),
-        )
+        _complete(invitation, now=now, channel=channel)
 
 
 def response_enter(

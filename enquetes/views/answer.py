@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -16,15 +17,14 @@ from django.views.decorators.http import require_http_methods
 
 from enquetes.access import invitation_from_token
 from enquetes.forms.answer import PageForm, initial_from, shown_questions
-from enquetes.models import Invitation, Response
+from enquetes.models import Invitation
 from enquetes.services.answering import (
     AlreadyAnswered,
     first_unfinished_page,
+    invitation_values,
     missing_required,
     pages_of,
     response_save_page,
-    response_submit,
-    saved_values,
 )
 from enquetes.services.sending import invitation_unsubscribe
 
@@ -65,8 +65,7 @@ def survey_start(request, token: str):
     if state := _state_page(request, invitation):
         return _noindex(state)
     pages = pages_of(invitation.campaign.questionnaire)
-    response = Response.objects.filter(invitation=invitation).first()
-    values = saved_values(response)
+    values = invitation_values(invitation)
     context = {
         "invitation": invitation,
         "campaign": invitation.campaign,
@@ -89,8 +88,7 @@ def survey_page(request, token: str, number: int):
     if not 1 <= number <= len(pages):
         raise Http404
     page = pages[number - 1]
-    response = Response.objects.filter(invitation=invitation).first()
-    values = saved_values(response)
+    values = invitation_values(invitation)
     form = PageForm(
         request.POST or None,
         questions=page.questions,
@@ -98,32 +96,64 @@ def survey_page(request, token: str, number: int):
         initial=initial_from(values, page.questions),
     )
     if request.method == "POST" and form.is_valid():
-        now = timezone.now()
-        try:
-            response = response_save_page(
-                invitation=invitation, questions=form.questions, cleaned=form.answers(), now=now
-            )
-            if number < len(pages):
-                return redirect("survey_page", token=token, number=number + 1)
-            missing = missing_required(pages, saved_values(response))
-            if missing:
-                first = next(p.number for p in pages if missing[0] in p.questions)
-                return redirect("survey_page", token=token, number=first)
-            response_submit(invitation=invitation, now=now)
-        except AlreadyAnswered:
-            pass
-        return redirect("survey_thanks", token=token)
+        return _save(invitation, token, pages, page, values, form.answers())
+    questionnaire = invitation.campaign.questionnaire
+    first_view = not form.is_bound and not values and questionnaire.is_frozen
     context = {
         "invitation": invitation,
         "campaign": invitation.campaign,
         "token": token,
         "form": form,
-        "shown": shown_questions(form),
+        "questions_html": _first_view_block(questionnaire, page, form) if first_view else None,
+        "shown": None if first_view else shown_questions(form),
         "page": page,
         "pages": pages,
         "is_last": number == len(pages),
     }
     return _noindex(render(request, "buyer/page.html", context))
+
+
+def _save(invitation, token: str, pages: list, page, values: dict, answers: dict):
+    """Save the page; on the last page, submit in the same transaction unless a required
+    answer is missing somewhere (checked in memory)."""
+    merged = {k: v for k, v in values.items() if k not in {q.pk for q in page.questions}}
+    merged.update(answers)
+    missing = missing_required(pages, merged)
+    last = page.number == len(pages)
+    try:
+        response_save_page(
+            invitation=invitation,
+            questions=page.questions,
+            cleaned=answers,
+            now=timezone.now(),
+            first_save=not values,
+            submit=last and not missing,
+        )
+    except AlreadyAnswered:
+        return redirect("survey_thanks", token=token)
+    if not last:
+        return redirect("survey_page", token=token, number=page.number + 1)
+    if missing:
+        first = next(p.number for p in pages if missing[0] in p.questions)
+        return redirect("survey_page", token=token, number=first)
+    return redirect("survey_thanks", token=token)
+
+
+# The question block of a first view (nothing saved, nothing posted) is the same for every
+# invitee of a frozen questionnaire: rendered once per process.
+_FIRST_VIEWS: dict[tuple, str] = {}
+
+
+def _first_view_block(questionnaire, page, form) -> str:
+    key = (questionnaire.pk, questionnaire.frozen_at, page.number)
+    html = _FIRST_VIEWS.get(key)
+    if html is None:
+        if len(_FIRST_VIEWS) > 256:
+            _FIRST_VIEWS.clear()
+        html = _FIRST_VIEWS[key] = render_to_string(
+            "buyer/_questions.html", {"shown": shown_questions(form)}
+        )
+    return html
 
 
 @login_not_required
