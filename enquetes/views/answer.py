@@ -89,23 +89,28 @@ def survey_page(request, token: str, number: int):
         raise Http404
     page = pages[number - 1]
     values = invitation_values(invitation)
-    form = PageForm(
-        request.POST or None,
-        questions=page.questions,
-        earlier=values,
-        initial=initial_from(values, page.questions),
-    )
-    if request.method == "POST" and form.is_valid():
-        return _save(invitation, token, pages, page, values, form.answers())
     questionnaire = invitation.campaign.questionnaire
-    first_view = not form.is_bound and not values and questionnaire.is_frozen
+    first_view = request.method != "POST" and not values and questionnaire.is_frozen
+    form = None
+    questions_html = _FIRST_VIEWS.get(_first_view_key(questionnaire, page)) if first_view else None
+    if questions_html is None:
+        form = PageForm(
+            request.POST or None,
+            questions=page.questions,
+            earlier=values,
+            initial=initial_from(values, page.questions),
+        )
+        if request.method == "POST" and form.is_valid():
+            return _save(invitation, token, pages, page, values, form.answers())
+        if first_view:
+            questions_html = _first_view_block(questionnaire, page, form)
     context = {
         "invitation": invitation,
         "campaign": invitation.campaign,
         "token": token,
         "form": form,
-        "questions_html": _first_view_block(questionnaire, page, form) if first_view else None,
-        "shown": None if first_view else shown_questions(form),
+        "questions_html": questions_html,
+        "shown": None if questions_html else shown_questions(form),
         "page": page,
         "pages": pages,
         "is_last": number == len(pages),
@@ -144,8 +149,12 @@ def _save(invitation, token: str, pages: list, page, values: dict, answers: dict
 _FIRST_VIEWS: dict[tuple, str] = {}
 
 
+def _first_view_key(questionnaire, page) -> tuple:
+    return (questionnaire.pk, questionnaire.frozen_at, page.number)
+
+
 def _first_view_block(questionnaire, page, form) -> str:
-    key = (questionnaire.pk, questionnaire.frozen_at, page.number)
+    key = _first_view_key(questionnaire, page)
     html = _FIRST_VIEWS.get(key)
     if html is None:
         if len(_FIRST_VIEWS) > 256:
