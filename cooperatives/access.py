@@ -21,6 +21,12 @@ def get_visible_or_404(queryset: QuerySet, user: User, **lookup):
     return get_object_or_404(queryset.visible_to(user), **lookup)
 
 
+def require_change(user: User, cooperative_id: int) -> None:
+    """403 unless the user may change the records of this (visible) cooperative."""
+    if not user.can_edit(cooperative_id):
+        raise PermissionDenied
+
+
 def permission_required(test: Callable[[User], bool]):
     """Decorate a view that only users passing `test` may use (403 for the others)."""
 

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from cooperatives.access import get_visible_or_404
+from cooperatives.access import get_visible_or_404, require_change
 from cooperatives.models import User
 from engagements.models import Action, Commitment, Evidence, Indicator, Measurement
-
-
-def _require_change(user: User, cooperative_id: int) -> None:
-    if not user.can_edit(cooperative_id):
-        raise PermissionDenied
 
 
 def commitment_for_user(user: User, pk: int, *, change: bool = False) -> Commitment:
     commitment = get_visible_or_404(Commitment.objects.select_related("cooperative"), user, pk=pk)
     if change:
-        _require_change(user, commitment.cooperative_id)
+        require_change(user, commitment.cooperative_id)
     return commitment
 
 
@@ -26,7 +21,7 @@ def indicator_for_user(user: User, pk: int, *, change: bool = False) -> Indicato
         Indicator.objects.select_related("commitment__cooperative"), user, pk=pk
     )
     if change:
-        _require_change(user, indicator.commitment.cooperative_id)
+        require_change(user, indicator.commitment.cooperative_id)
     return indicator
 
 
@@ -35,14 +30,14 @@ def measurement_for_user(user: User, pk: int, *, change: bool = False) -> Measur
         Measurement.objects.select_related("indicator__commitment"), user, pk=pk
     )
     if change:
-        _require_change(user, measurement.indicator.commitment.cooperative_id)
+        require_change(user, measurement.indicator.commitment.cooperative_id)
     return measurement
 
 
 def action_for_user(user: User, pk: int, *, change: bool = False) -> Action:
     action = get_visible_or_404(Action.objects.select_related("owner"), user, pk=pk)
     if change:
-        _require_change(user, action.cooperative_id)
+        require_change(user, action.cooperative_id)
     return action
 
 

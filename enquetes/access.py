@@ -7,7 +7,7 @@ import hmac
 
 from django.core.exceptions import PermissionDenied
 
-from cooperatives.access import get_visible_or_404
+from cooperatives.access import get_visible_or_404, require_change
 from cooperatives.models import User
 from enquetes.models import Campaign, Invitation, Questionnaire
 from enquetes.models.campaigns import TOKEN_PREFIX_LENGTH
@@ -30,24 +30,19 @@ def invitation_from_token(token: str) -> Invitation | None:
     return None
 
 
-def _require_change(user: User, cooperative_id: int) -> None:
-    if not user.can_edit(cooperative_id):
-        raise PermissionDenied
-
-
 def campaign_for_user(user: User, pk: int, *, change: bool = False) -> Campaign:
     campaign = get_visible_or_404(
         Campaign.objects.select_related("questionnaire", "cooperative"), user, pk=pk
     )
     if change:
-        _require_change(user, campaign.cooperative_id)
+        require_change(user, campaign.cooperative_id)
     return campaign
 
 
 def questionnaire_for_user(user: User, pk: int, *, change: bool = False) -> Questionnaire:
     questionnaire = get_visible_or_404(Questionnaire.objects.all(), user, pk=pk)
     if change:
-        _require_change(user, questionnaire.cooperative_id)
+        require_change(user, questionnaire.cooperative_id)
     return questionnaire
 
 
@@ -58,5 +53,5 @@ def invitation_for_user(user: User, pk: int, *, change: bool = False) -> Invitat
     if not user.reads_buyers:  # an invitation names a person
         raise PermissionDenied
     if change:
-        _require_change(user, invitation.campaign.cooperative_id)
+        require_change(user, invitation.campaign.cooperative_id)
     return invitation

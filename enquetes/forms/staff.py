@@ -6,15 +6,9 @@ from django import forms
 from django.utils import timezone
 
 from cooperatives.models import JourneyStep, Programme
+from engagements.forms import DateInput
 from enquetes.library import TEMPLATES
 from enquetes.models import Campaign, Questionnaire, Response
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class CampaignForm(forms.ModelForm):

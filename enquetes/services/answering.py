@@ -61,19 +61,6 @@ def _read_pages(questionnaire: Questionnaire) -> list[Page]:
     return list(pages.values())
 
 
-def saved_values(response: Response | None) -> dict[int, list[str] | str]:
-    """{question id: [values] or text} of a response so far."""
-    if response is None:
-        return {}
-    values: dict[int, list[str] | str] = {}
-    for question_id, value, text in response.answers.values_list("question_id", "value", "text"):
-        if text:
-            values[question_id] = text
-        else:
-            values.setdefault(question_id, []).append(value)
-    return values
-
-
 def is_shown(question: Question, values: dict[int, list[str] | str]) -> bool:
     """A conditional question shows when its condition question got one of the values."""
     if question.condition_question_id is None:
@@ -92,11 +79,16 @@ def _rows(response: Response, question: Question, value) -> list[Answer]:
     return [Answer(response=response, question=question, value=v) for v in values]
 
 
-def _write_answers(response: Response, questions: list[Question], cleaned: dict) -> None:
-    """Replace the answers to `questions` by `cleaned` ({question id: value}): two queries."""
-    Answer.objects.filter(response=response, question__in=[q.pk for q in questions]).delete()
-    rows = [row for q in questions for row in _rows(response, q, cleaned.get(q.pk))]
-    Answer.objects.bulk_create(rows)
+def _write_answers(
+    response: Response, questions: list[Question], cleaned: dict, *, replace: bool = True
+) -> None:
+    """Write the answers to `questions` from `cleaned` ({question id: value}), replacing those
+    saved before unless the response is known to be new (`replace=False`)."""
+    if replace:
+        Answer.objects.filter(response=response, question__in=[q.pk for q in questions]).delete()
+    Answer.objects.bulk_create(
+        [row for q in questions for row in _rows(response, q, cleaned.get(q.pk))]
+    )
 
 
 def invitation_values(invitation: Invitation) -> dict[int, list[str] | str]:
@@ -147,13 +139,7 @@ def response_save_page(
                 campaign_id=invitation.campaign_id,
                 programme_id=invitation.programme_id,
             )
-        if not (created and first_save):
-            Answer.objects.filter(
-                response=response, question__in=[q.pk for q in questions]
-            ).delete()
-        Answer.objects.bulk_create(
-            [row for q in questions for row in _rows(response, q, cleaned.get(q.pk))]
-        )
+        _write_answers(response, questions, cleaned, replace=not (created and first_save))
         if submit:
             Invitation.objects.filter(pk=invitation.pk).update(
                 answered_at=now, started_at=Coalesce("started_at", Value(now))
