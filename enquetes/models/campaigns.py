@@ -148,6 +148,9 @@ class Invitation(models.Model):
     started_at = models.DateTimeField("réponse commencée", null=True, blank=True)
     answered_at = models.DateTimeField("réponse envoyée", null=True, blank=True)
     unsubscribed_at = models.DateTimeField("désinscrit", null=True, blank=True)
+    # Answers saved page by page while the buyer is answering ({question id: values or text});
+    # they become a Response with its Answer rows at submission, and the draft is emptied.
+    draft = models.JSONField("réponses en cours", default=dict, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 

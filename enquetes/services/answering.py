@@ -79,30 +79,33 @@ def _rows(response: Response, question: Question, value) -> list[Answer]:
     return [Answer(response=response, question=question, value=v) for v in values]
 
 
-def _write_answers(
-    response: Response, questions: list[Question], cleaned: dict, *, replace: bool = True
-) -> None:
-    """Write the answers to `questions` from `cleaned` ({question id: value}), replacing those
-    saved before unless the response is known to be new (`replace=False`)."""
-    if replace:
-        Answer.objects.filter(response=response, question__in=[q.pk for q in questions]).delete()
-    Answer.objects.bulk_create(
-        [row for q in questions for row in _rows(response, q, cleaned.get(q.pk))]
-    )
-
-
 def invitation_values(invitation: Invitation) -> dict[int, list[str] | str]:
-    """The answers saved so far for an invitation (one query, no response read first)."""
-    values: dict[int, list[str] | str] = {}
-    rows = Answer.objects.filter(response__invitation=invitation).values_list(
-        "question_id", "value", "text"
-    )
-    for question_id, value, text in rows:
-        if text:
-            values[question_id] = text
+    """The answers saved so far: the draft read with the invitation (no query)."""
+    return {int(key): value for key, value in (invitation.draft or {}).items()}
+
+
+def draft_after(
+    values: dict[int, list[str] | str], questions: list[Question], cleaned: dict
+) -> dict[int, list[str] | str]:
+    """The saved answers once a page is saved: its questions' answers replaced by `cleaned`."""
+    on_page = {q.pk for q in questions}
+    draft = {k: v for k, v in values.items() if k not in on_page}
+    for question in questions:
+        value = cleaned.get(question.pk)
+        if value in (None, "", []):
+            continue
+        if question.type == Question.Type.TEXT or isinstance(value, list):
+            draft[question.pk] = value
         else:
-            values.setdefault(question_id, []).append(value)
-    return values
+            draft[question.pk] = [value]
+    return draft
+
+
+def _payload(draft: dict) -> dict[str, list[str] | str]:
+    return {str(key): value for key, value in draft.items()}
+
+
+MAX_RETRIES = 5
 
 
 def response_save_page(
@@ -111,66 +114,87 @@ def response_save_page(
     questions: list[Question],
     cleaned: dict,
     now: dt.datetime,
-    first_save: bool = False,
     submit: bool = False,
-) -> Response:
-    """Save one page of answers; with `submit`, also close the response in the same transaction.
+) -> dict[int, list[str] | str]:
+    """Save one page into the invitation's draft (one conditional UPDATE); with `submit`, turn
+    the draft into the Response and its answers in the same transaction.
 
-    The first saved page marks the invitation as started. `first_save` (nothing saved yet, as
-    read by the caller) spares the deletion of previous answers when the response is new.
+    The update is conditional on the invitation not being answered and on the draft being the
+    one read: a second tab that saved meanwhile makes us merge into its draft and try again; a
+    submission that won makes us raise AlreadyAnswered. The first saved page marks the
+    invitation as started.
     """
-    with transaction.atomic():
-        # Lock the invitation: a save racing the submission (double tap, second tab) waits for
-        # it, then sees it answered. Without this, in an anonymous campaign, a late save would
-        # tie fresh answers to the person again. Under the lock, no other save of this
-        # invitation runs: reading then creating the response needs no savepoint.
-        answered_at = (
-            Invitation.objects.select_for_update()
-            .values_list("answered_at", flat=True)
-            .get(pk=invitation.pk)
-        )
-        if answered_at is not None:
-            raise AlreadyAnswered
-        response = Response.objects.filter(invitation=invitation).first()
-        created = response is None
-        if created:
-            response = Response.objects.create(
-                invitation=invitation,
-                campaign_id=invitation.campaign_id,
-                programme_id=invitation.programme_id,
-            )
-        _write_answers(response, questions, cleaned, replace=not (created and first_save))
-        if submit:
-            Invitation.objects.filter(pk=invitation.pk).update(
-                answered_at=now, started_at=Coalesce("started_at", Value(now))
-            )
-            _complete(invitation, now=now, channel=Response.Channel.WEB)
+    for _ in range(MAX_RETRIES):
+        previous = invitation.draft
+        draft = draft_after(invitation_values(invitation), questions, cleaned)
+        if not submit:
+            saved = Invitation.objects.filter(
+                pk=invitation.pk, answered_at=None, draft=previous
+            ).update(draft=_payload(draft), started_at=Coalesce("started_at", Value(now)))
+            if saved:
+                invitation.draft = _payload(draft)
+                return draft
         else:
-            Invitation.objects.filter(pk=invitation.pk, started_at=None).update(started_at=now)
-    return response
+            with transaction.atomic():
+                won = Invitation.objects.filter(
+                    pk=invitation.pk, answered_at=None, draft=previous
+                ).update(answered_at=now, started_at=Coalesce("started_at", Value(now)), draft={})
+                if won:
+                    all_questions = [q for p in pages_of(invitation.campaign.questionnaire)
+                                     for q in p.questions]  # fmt: skip
+                    _response_create(invitation, all_questions, draft, now=now, channel="web")
+                    return draft
+        _reload(invitation)
+    raise AlreadyAnswered  # pragma: no cover - a draft rewritten five times in a row
 
 
-def _complete(invitation: Invitation, *, now: dt.datetime, channel: str) -> None:
-    """Mark the invitation's response complete; anonymous: cut from the person, undated."""
+def _reload(invitation: Invitation) -> None:
+    """Read the draft again; raise AlreadyAnswered if a submission won meanwhile."""
+    answered_at, draft = Invitation.objects.values_list("answered_at", "draft").get(
+        pk=invitation.pk
+    )
+    if answered_at is not None:
+        raise AlreadyAnswered
+    invitation.draft = draft
+
+
+def _response_create(
+    invitation: Invitation,
+    questions: list[Question],
+    values: dict,
+    *,
+    now: dt.datetime,
+    channel: str,
+    entered_by: User | None = None,
+) -> Response:
+    """The completed response and its answers. Anonymous: no tie to the invitation, no date.
+
+    Only the answers of questions shown (conditions met) are kept.
+    """
+    shown: dict = {}
+    for question in questions:  # in questionnaire order: a condition comes before its question
+        if question.pk in values and is_shown(question, shown):
+            shown[question.pk] = values[question.pk]
     anonymous = invitation.campaign.anonymous
-    Response.objects.filter(invitation=invitation).update(
+    response = Response.objects.create(
+        campaign_id=invitation.campaign_id,
+        invitation=None if anonymous else invitation,
+        programme_id=invitation.programme_id,
         completed=True,
         channel=channel,
         submitted_on=None if anonymous else timezone.localdate(now),
-        **({"invitation": None} if anonymous else {}),
+        entered_by=entered_by,
     )
+    Answer.objects.bulk_create(
+        [row for q in questions for row in _rows(response, q, shown.get(q.pk))]
+    )
+    return response
 
 
 def response_submit(*, invitation: Invitation, now: dt.datetime, channel: str = "web") -> None:
-    """Close the response: exactly one submission wins (conditional update on the invitation).
-
-    In an anonymous campaign the response is then cut from its invitation and carries no date.
-    """
-    with transaction.atomic():
-        won = Invitation.objects.filter(pk=invitation.pk, answered_at=None).update(answered_at=now)
-        if not won:
-            raise AlreadyAnswered
-        _complete(invitation, now=now, channel=channel)
+    """Submit the invitation's saved draft as it is: exactly one submission wins."""
+    _reload(invitation)
+    response_save_page(invitation=invitation, questions=[], cleaned={}, now=now, submit=True)
 
 
 def response_enter(
@@ -183,20 +207,15 @@ def response_enter(
     now: dt.datetime,
 ) -> None:
     """A whole response taken by telephone or on paper, entered by staff in one go."""
+    questions = [q for page in pages for q in page.questions]
     with transaction.atomic():
-        response, _ = Response.objects.get_or_create(
-            invitation=invitation,
-            defaults={
-                "campaign_id": invitation.campaign_id,
-                "programme_id": invitation.programme_id,
-            },
+        won = Invitation.objects.filter(pk=invitation.pk, answered_at=None).update(
+            answered_at=now, started_at=Coalesce("started_at", Value(now)), draft={}
         )
-        if response.completed:
+        if not won:
             raise AlreadyAnswered
-        Response.objects.filter(pk=response.pk).update(entered_by=user, channel=channel)
-        _write_answers(response, [q for page in pages for q in page.questions], cleaned)
-        Invitation.objects.filter(pk=invitation.pk, started_at=None).update(started_at=now)
-        response_submit(invitation=invitation, now=now, channel=channel)
+        values = draft_after({}, questions, cleaned)
+        _response_create(invitation, questions, values, now=now, channel=channel, entered_by=user)
 
 
 def first_unfinished_page(pages: list[Page], values: dict) -> int:

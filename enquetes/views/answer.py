@@ -20,6 +20,7 @@ from enquetes.forms.answer import PageForm, initial_from, shown_questions
 from enquetes.models import Invitation
 from enquetes.services.answering import (
     AlreadyAnswered,
+    draft_after,
     first_unfinished_page,
     invitation_values,
     missing_required,
@@ -121,9 +122,7 @@ def survey_page(request, token: str, number: int):
 def _save(invitation, token: str, pages: list, page, values: dict, answers: dict):
     """Save the page; on the last page, submit in the same transaction unless a required
     answer is missing somewhere (checked in memory)."""
-    merged = {k: v for k, v in values.items() if k not in {q.pk for q in page.questions}}
-    merged.update(answers)
-    missing = missing_required(pages, merged)
+    missing = missing_required(pages, draft_after(values, page.questions, answers))
     last = page.number == len(pages)
     try:
         response_save_page(
@@ -131,7 +130,6 @@ def _save(invitation, token: str, pages: list, page, values: dict, answers: dict
             questions=page.questions,
             cleaned=answers,
             now=timezone.now(),
-            first_save=not values,
             submit=last and not missing,
         )
     except AlreadyAnswered:

@@ -127,7 +127,9 @@ def test_a_buyer_answers_the_whole_survey_on_a_phone(
     journey.tab_to("button[type=submit]")
     phone.keyboard.press("Enter")
     phone.wait_for_url(live_server.url + page_path(2))
-    assert not Response.objects.filter(invitation=invitation).get().completed
+    invitation.refresh_from_db()
+    assert invitation.started_at is not None and invitation.answered_at is None
+    assert invitation.draft  # page 1 saved as the buyer goes
 
     # Page 2, by tapping.
     journey.audit("page 2")
