@@ -7,6 +7,7 @@ from cooperatives.models import User
 from coopqualite.celery import app as celery_app
 from coopqualite.storage import private_storage
 from engagements.services.charter import commitments_create_charter
+from enquetes.access import _CAMPAIGNS
 from enquetes.services.answering import _FROZEN_PAGES
 from enquetes.views.answer import _FIRST_VIEWS
 from tests import factories
@@ -37,9 +38,11 @@ def _forget_frozen_pages():
     """Rolled-back tests may reuse ids (SQLite): no page cache survives a test."""
     _FROZEN_PAGES.clear()
     _FIRST_VIEWS.clear()
+    _CAMPAIGNS.clear()
     yield
     _FROZEN_PAGES.clear()
     _FIRST_VIEWS.clear()
+    _CAMPAIGNS.clear()
 
 
 @pytest.fixture(autouse=True)
