@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from django import forms
@@ -45,6 +46,17 @@ def _field(question: Question) -> forms.Field:
     return forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
 
 
+def _field_of(question: Question) -> forms.Field:
+    """A copy of the question's field, built once per question object and kept on it (the
+    questions of a frozen questionnaire are cached objects, so once per process): building a
+    choice field normalises its choices, which costs more than the rest of the form. The copy
+    is shallow; only plain attributes (required, hints) are changed on it."""
+    built = getattr(question, "_answer_field", None)
+    if built is None:
+        built = question._answer_field = _field(question)
+    return copy.copy(built)
+
+
 def _condition_hint(question: Question, condition: Question) -> str:
     """ "Seulement si vous avez répondu « Oui » à la question « … »"."""
     labels = dict(scales.options_for(condition))
@@ -67,7 +79,7 @@ class PageForm(forms.Form):
             q for q in questions if q.condition_question_id in on_page or is_shown(q, earlier)
         ]
         for question in self.questions:
-            field = _field(question)
+            field = _field_of(question)
             field.question = question
             if question.condition_question_id in on_page:
                 field.required = False
