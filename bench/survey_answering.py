@@ -258,7 +258,7 @@ def check_run(name: str, result: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--invitations", type=int, default=2000, help="pool of the survey POST")
+    parser.add_argument("--invitations", type=int, default=9000, help="pool of the survey POST")
     parser.add_argument("--bare-responses", type=int, default=15000, help="pool of the bare POST")
     parser.add_argument("--rounds", type=int, default=3, help="bare/survey alternations")
     parser.add_argument("--duration", type=float, default=5, help="seconds of each GET slice")

@@ -14,10 +14,10 @@ from enquetes.models.questionnaires import Question
 
 
 class Response(models.Model):
-    """The answers of one invitee. While in progress it is tied to its invitation, so the buyer
-    can leave and come back. In an anonymous campaign the tie and the timestamps are removed when
-    the response is submitted: no page, export or admin can then link answers to a person. The
-    primary key is random so that the order of rows reveals nothing either."""
+    """The submitted answers of one invitee (answers in progress are a draft on the invitation).
+    In an anonymous campaign it has no link to its invitation and no date: no page, export or
+    admin can link answers to a person. The primary key is random so that the order of rows
+    reveals nothing either."""
 
     class Channel(models.TextChoices):
         WEB = "web", "Internet"
