@@ -161,6 +161,61 @@ def test_an_anonymous_export_names_nobody(client, staff_a, coop_a, buyer_a):
     assert "nom" not in body.splitlines()[0]
 
 
+def _named_response(campaign, buyer) -> Invitation:
+    """A buyer invited to `campaign` who answered: a nominative export carries their name."""
+    invitation = Invitation.objects.create(
+        campaign=campaign, buyer=buyer, last_name=buyer.last_name, first_name=buyer.first_name,
+        email=buyer.email, expires_at=campaign.closes_at, answered_at=timezone.now(),
+    )  # fmt: skip
+    response = Response.objects.create(
+        campaign=campaign, invitation=invitation, completed=True, submitted_on=timezone.localdate()
+    )
+    question = Question.objects.get(questionnaire=campaign.questionnaire, key="commentaire")
+    Answer.objects.create(response=response, question=question, text="Bien suivis")
+    return invitation
+
+
+@pytest.mark.parametrize("export", ["campaign_export_csv", "campaign_export_xlsx"])
+@pytest.mark.parametrize("reader", ["board_a", "federation_a"])
+def test_the_board_and_the_federation_cannot_download_a_nominative_campaigns_export(
+    client, request, campaign, buyer_a, reader, export
+):
+    _named_response(campaign, buyer_a)
+    client.force_login(request.getfixturevalue(reader))
+
+    response = client.get(reverse(export, args=[campaign.pk]))
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("reader", ["board_a", "federation_a"])
+def test_the_board_and_the_federation_download_an_anonymous_campaigns_export(
+    client, request, coop_a, buyer_a, reader
+):
+    campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=True)
+    _respond(campaign, {"commentaire": "Bien suivis"})
+    client.force_login(request.getfixturevalue(reader))
+
+    response = client.get(reverse("campaign_export_csv", args=[campaign.pk]))
+
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert response.status_code == 200
+    assert "Bien suivis" in body and buyer_a.last_name not in body
+
+
+def test_the_staff_download_a_nominative_campaigns_export_with_names(
+    client, staff_a, campaign, buyer_a
+):
+    _named_response(campaign, buyer_a)
+    client.force_login(staff_a)
+
+    response = client.get(reverse("campaign_export_csv", args=[campaign.pk]))
+
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[1][rows[0].index("nom")] == "Girard"
+
+
 def test_the_export_reads_a_constant_number_of_queries(
     client, staff_a, campaign, django_assert_max_num_queries
 ):
