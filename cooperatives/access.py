@@ -1,61 +1,66 @@
-"""Access helpers: the one place where views get the objects a user may see or change.
+"""Access: the one place where views get an object for a user, and the one way to refuse.
 
-An object of another cooperative is a 404 (its existence is not revealed); a visible object that
-the user's role may not use is a 403.
+- `get_object_for(user, permission, Model or queryset, **lookup)`: an object of another
+  cooperative (outside `Model.objects.visible_to(user)`) is a **404**, its existence is not
+  revealed; a visible object on which the user's role may not do `permission` is a **403**.
+- `require(user, permission, cooperative=None)`: the 403 itself, for checks inside a view.
+- `@permission_required(permission)`: the same check for views without an object.
+
+What each role may do is the table `User.ROLE_PERMISSIONS` (cooperatives/models.py), asked
+through `User.may(permission, cooperative)`; templates ask it with `{% load access %}` and
+`user|may:"read_buyers"`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 
-from cooperatives.models import Programme, User
+from cooperatives.models import Cooperative, Permission, User
+
+M = TypeVar("M", bound=Model)
 
 
-def get_visible_or_404(queryset: QuerySet, user: User, **lookup):
-    """Fetch one row among those `user` may read, or raise Http404."""
-    return get_object_or_404(queryset.visible_to(user), **lookup)
+def get_object_for(
+    user: User, permission: Permission, source: type[M] | QuerySet[M], **lookup
+) -> M:
+    """The object `lookup` finds among those `user` reads (404 otherwise), on which the user
+    may do `permission` (403 otherwise). `source` is a model with a `cooperative_path`, or one
+    of its querysets (to add select_related)."""
+    queryset = source if isinstance(source, QuerySet) else source.objects.all()
+    path = getattr(queryset.model, "cooperative_path", "")  # "" for Cooperative itself
+    if path:
+        queryset = queryset.select_related(path)
+    found = get_object_or_404(queryset.visible_to(user), **lookup)
+    require(user, permission, _cooperative_of(found, path))
+    return found
 
 
-def require_change(user: User, cooperative_id: int) -> None:
-    """403 unless the user may change the records of this (visible) cooperative."""
-    if not user.can_edit(cooperative_id):
-        raise PermissionDenied
+def _cooperative_of(found: Model, path: str) -> Cooperative:
+    for name in path.split("__") if path else ():
+        found = getattr(found, name)
+    return found
 
 
-def permission_required(test: Callable[[User], bool]):
-    """Decorate a view that only users passing `test` may use (403 for the others)."""
+def require(user: User, permission: Permission, cooperative: Cooperative | None = None) -> None:
+    """403 unless the user may do `permission` (on `cooperative`, when given)."""
+    if not user.may(permission, cooperative):
+        raise PermissionDenied(f"Votre rôle ne permet pas de {permission.label}.")
+
+
+def permission_required(permission: Permission):
+    """Decorate a view without an object that only users with `permission` may use."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not test(request.user):
-                raise PermissionDenied
+            require(request.user, permission)
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
-
-
-def reads_buyers(user: User) -> bool:
-    return user.reads_buyers
-
-
-def manages_cooperative(user: User) -> bool:
-    return user.manages_cooperative
-
-
-def is_federation(user: User) -> bool:
-    return user.is_federation
-
-
-def programme_for_user(user: User, pk: int) -> Programme:
-    programme = get_visible_or_404(Programme.objects.all(), user, pk=pk)
-    if not user.reads_buyers:
-        raise PermissionDenied
-    return programme

@@ -88,6 +88,18 @@ class Cooperative(models.Model):
         return self.name
 
 
+class Permission(models.TextChoices):
+    """What a user may do. Roles grant permissions (User.ROLE_PERMISSIONS); the label completes
+    the sentence "Votre rôle ne permet pas de …"."""
+
+    READ = "read", "lire les engagements, les actions, les preuves et les résultats d'enquête"
+    READ_BUYERS = "read_buyers", "lire les données personnelles des acquéreurs"
+    EDIT = "edit", "modifier les données de la coopérative"
+    MANAGE = "manage", "gérer les paramètres de la coopérative"
+    BUILD_REPORTS = "build_reports", "construire et télécharger le rapport annuel"
+    READ_FEDERATION = "read_federation", "lire les tableaux de bord de la fédération"
+
+
 class User(AbstractUser):
     """A person with an account: staff, director, board member or federation reader.
 
@@ -137,47 +149,71 @@ class User(AbstractUser):
             ),
         ]
 
-    # Permissions of a role, in one place. Views ask these, never the role itself.
-    @property
-    def reads_buyers(self) -> bool:
-        """Personal data of buyers: only the cooperative's own staff and directors."""
-        return (
-            self.role in (self.Role.STAFF, self.Role.DIRECTOR) and self.cooperative_id is not None
-        )
+    # The one table of what each role may do; docs/architecture.md ("Roles") shows it too.
+    # EDIT implies READ_BUYERS: whoever keeps the cooperative's records handles its buyers.
+    ROLE_PERMISSIONS = {
+        Role.STAFF: frozenset({Permission.READ, Permission.READ_BUYERS, Permission.EDIT}),
+        Role.DIRECTOR: frozenset(
+            {
+                Permission.READ,
+                Permission.READ_BUYERS,
+                Permission.EDIT,
+                Permission.MANAGE,
+                Permission.BUILD_REPORTS,
+            }
+        ),
+        Role.BOARD: frozenset({Permission.READ, Permission.BUILD_REPORTS}),
+        Role.FEDERATION: frozenset(
+            {Permission.READ, Permission.BUILD_REPORTS, Permission.READ_FEDERATION}
+        ),
+    }
 
     @property
-    def edits_cooperative_data(self) -> bool:
-        return self.reads_buyers
+    def permissions(self) -> frozenset[Permission]:
+        """What the role grants. A superuser without a cooperative reads like a federation
+        reader, over every cooperative."""
+        if self.is_superuser and not self.cooperative_id:
+            return self.ROLE_PERMISSIONS[self.Role.FEDERATION]
+        return self.ROLE_PERMISSIONS[self.role]
 
-    @property
-    def manages_cooperative(self) -> bool:
-        """Directors change the cooperative's own settings (public page, homes count)."""
-        return self.role == self.Role.DIRECTOR and self.cooperative_id is not None
+    def may(self, permission: Permission, cooperative: Cooperative | None = None) -> bool:
+        """May this user do `permission` on `cooperative`? Without a cooperative: on the
+        cooperatives they read (their own, for a role of one cooperative).
 
-    @property
-    def builds_reports(self) -> bool:
-        """The annual report is built and downloaded by directors, the board and federations."""
-        return self.role in (self.Role.DIRECTOR, self.Role.BOARD, self.Role.FEDERATION)
+        Views ask this (through cooperatives.access), never the role itself.
+        """
+        if permission not in self.permissions:
+            return False
+        return cooperative is None or self.reaches(cooperative)
 
-    @property
-    def is_federation(self) -> bool:
-        return self.role == self.Role.FEDERATION or (self.is_superuser and not self.cooperative_id)
+    def _tenant(self) -> tuple[str, int | None]:
+        """Which cooperatives this user reads, as (field of Cooperative, value): their own
+        ("pk", id), those of their federation ("federation_id", id), every one for a superuser
+        ("", None), none otherwise (None, None)."""
+        if self.cooperative_id and self.role != self.Role.FEDERATION:
+            return "pk", self.cooperative_id
+        if self.role == self.Role.FEDERATION and self.federation_id:
+            return "federation_id", self.federation_id
+        return ("", None) if self.is_superuser else (None, None)
 
     def tenant_filter(self, path: str) -> Q:
         """The Q object that restricts a query to what this user may read.
 
         `path` leads from the queried model to its cooperative ("" for Cooperative itself).
         """
-        if self.cooperative_id and self.role != self.Role.FEDERATION:
-            return Q(**{path or "pk": self.cooperative_id})
-        if self.role == self.Role.FEDERATION and self.federation_id:
-            return Q(**{f"{path}__federation" if path else "federation": self.federation_id})
-        if self.is_superuser:
+        field, value = self._tenant()
+        if field is None:
+            return Q(pk__in=[])
+        if not field:
             return Q()
-        return Q(pk__in=[])
+        return Q(**{f"{path}__{field}" if path else field: value})
 
-    def can_edit(self, cooperative_id: int | None) -> bool:
-        return self.edits_cooperative_data and cooperative_id == self.cooperative_id
+    def reaches(self, cooperative: Cooperative) -> bool:
+        """Whether `cooperative` is among those this user reads (tenant_filter, for one row)."""
+        field, value = self._tenant()
+        if field is None:
+            return False
+        return not field or getattr(cooperative, field) == value
 
 
 class Programme(models.Model):

@@ -4,23 +4,19 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from cooperatives.access import (
-    manages_cooperative,
-    permission_required,
-    programme_for_user,
-    reads_buyers,
-)
+from cooperatives.access import get_object_for, permission_required
 from cooperatives.models import (
     Buyer,
     Cooperative,
     JourneyStep,
     Lot,
+    Permission,
     Programme,
     journey_step_conditions,
 )
 
 
-@permission_required(reads_buyers)
+@permission_required(Permission.READ_BUYERS)
 def programme_list(request):
     today = timezone.localdate()
     prefix = "lots__buyers__"
@@ -40,9 +36,8 @@ def programme_list(request):
     )
 
 
-@permission_required(reads_buyers)
 def programme_detail(request, programme_id: int):
-    programme = programme_for_user(request.user, programme_id)
+    programme = get_object_for(request.user, Permission.READ_BUYERS, Programme, pk=programme_id)
     lots = Lot.objects.filter(programme=programme).prefetch_related(
         Prefetch("buyers", queryset=Buyer.objects.order_by("last_name", "first_name"))
     )
@@ -61,7 +56,7 @@ class CooperativeSettingsForm(forms.ModelForm):
         fields = ["homes_count", "transparency_enabled"]
 
 
-@permission_required(manages_cooperative)
+@permission_required(Permission.MANAGE)
 def cooperative_settings(request):
     cooperative = request.user.cooperative
     form = CooperativeSettingsForm(request.POST or None, instance=cooperative)

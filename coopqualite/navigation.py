@@ -2,23 +2,25 @@
 
 from django.urls import reverse
 
+from cooperatives.models import Permission
+
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = []
-    if user.cooperative_id or user.is_federation:
+    if user.may(Permission.READ):
         items.append(("Tableau de bord", reverse("scorecard")))
         items.append(("Actions", reverse("action_list")))
         items.append(("Charte", reverse("commitment_list")))
         items.append(("Enquêtes", reverse("campaign_list")))
         items.append(("Rapport annuel", reverse("report_list")))
-    if user.reads_buyers:
+    if user.may(Permission.READ_BUYERS):
         items.append(("Programmes", reverse("programme_list")))
-    if user.manages_cooperative:
+    if user.may(Permission.MANAGE):
         items.append(("Paramètres", reverse("cooperative_settings")))
-    if user.is_federation:
+    if user.may(Permission.READ_FEDERATION):
         items.append(("Fédération", reverse("federation_overview")))
         items.append(("Enquêtes triennales", reverse("federation_surveys")))
     if user.is_superuser:

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cooperatives.models import Permission
 from coopqualite.celery import app as celery_app
 
 
@@ -13,7 +14,7 @@ def home(request):
     """Public landing page; a signed-in user goes straight to the home of their role."""
     user = request.user
     if user.is_authenticated:
-        if user.is_federation:
+        if user.may(Permission.READ_FEDERATION):
             return redirect("federation_overview")
         if user.cooperative_id:
             return redirect("scorecard")

@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from cooperatives.models import User
+from coopqualite.widgets import DateInput
 from engagements import files, periods
 from engagements.models import (
     Action,
@@ -17,13 +18,6 @@ from engagements.models import (
     Principle,
 )
 from engagements.sources import JOURNEY_METRIC_CHOICES
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _cooperative_users(cooperative_id: int):

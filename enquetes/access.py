@@ -1,16 +1,12 @@
-"""Access helpers of the surveys app: staff objects (404/403 rules of cooperatives.access) and
-the buyer's token."""
+"""The buyer's token: the invitation a survey link points at. Staff pages fetch their objects
+through cooperatives.access."""
 
 from __future__ import annotations
 
 import hmac
 import time
 
-from django.core.exceptions import PermissionDenied
-
-from cooperatives.access import get_visible_or_404, require_change
-from cooperatives.models import User
-from enquetes.models import Campaign, Invitation, Questionnaire
+from enquetes.models import Campaign, Invitation
 from enquetes.models.campaigns import TOKEN_PREFIX_LENGTH
 
 # Campaigns seen by the answering pages, per process, for a minute: a page view then reads one
@@ -46,30 +42,3 @@ def invitation_from_token(token: str) -> Invitation | None:
             invitation.campaign = _campaign(invitation.campaign_id)
             return invitation
     return None
-
-
-def campaign_for_user(user: User, pk: int, *, change: bool = False) -> Campaign:
-    campaign = get_visible_or_404(
-        Campaign.objects.select_related("questionnaire", "cooperative"), user, pk=pk
-    )
-    if change:
-        require_change(user, campaign.cooperative_id)
-    return campaign
-
-
-def questionnaire_for_user(user: User, pk: int, *, change: bool = False) -> Questionnaire:
-    questionnaire = get_visible_or_404(Questionnaire.objects.all(), user, pk=pk)
-    if change:
-        require_change(user, questionnaire.cooperative_id)
-    return questionnaire
-
-
-def invitation_for_user(user: User, pk: int, *, change: bool = False) -> Invitation:
-    invitation = get_visible_or_404(
-        Invitation.objects.select_related("campaign__questionnaire"), user, pk=pk
-    )
-    if not user.reads_buyers:  # an invitation names a person
-        raise PermissionDenied
-    if change:
-        require_change(user, invitation.campaign.cooperative_id)
-    return invitation

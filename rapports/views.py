@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cooperatives.access import get_visible_or_404
-from cooperatives.models import Cooperative
+from cooperatives.access import get_object_for, permission_required
+from cooperatives.models import Cooperative, Permission
 from rapports.models import Report
 from rapports.services import report_html, report_request
 
@@ -44,9 +43,8 @@ def report_list(request):
 
 
 @require_POST
+@permission_required(Permission.BUILD_REPORTS)
 def report_new(request):
-    if not request.user.builds_reports:
-        raise PermissionDenied
     form = ReportForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, "Choisissez une coopérative et une année proposées.")
@@ -61,16 +59,15 @@ def report_new(request):
 
 
 def report_detail(request, report_id: int):
-    report = get_visible_or_404(Report.objects.select_related("cooperative", "built_by"),
-                                request.user, pk=report_id)  # fmt: skip
+    report = get_object_for(
+        request.user, Permission.READ, Report.objects.select_related("built_by"), pk=report_id
+    )
     return render(request, "rapports/report_detail.html", {"report": report})
 
 
 def report_download(request, report_id: int):
-    report = get_visible_or_404(Report.objects.select_related("cooperative"), request.user,
-                                pk=report_id)  # fmt: skip
-    if not request.user.builds_reports:
-        raise PermissionDenied  # staff may preview, not download
+    # Staff preview the report; directors, the board and federations build and download it.
+    report = get_object_for(request.user, Permission.BUILD_REPORTS, Report, pk=report_id)
     if report.status != Report.Status.DONE or not report.file:
         raise Http404
     response = FileResponse(
@@ -83,7 +80,7 @@ def report_download(request, report_id: int):
 
 def report_preview(request, slug: str, year: int):
     """The same document as the PDF, in the browser."""
-    cooperative = get_visible_or_404(Cooperative.objects.all(), request.user, slug=slug)
+    cooperative = get_object_for(request.user, Permission.READ, Cooperative, slug=slug)
     if not 2000 <= year <= timezone.localdate().year:
         raise Http404
     return HttpResponse(report_html(cooperative=cooperative, year=year))

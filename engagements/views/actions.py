@@ -3,7 +3,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from engagements.access import action_for_user, require_editor
+from cooperatives.access import get_object_for, permission_required
+from cooperatives.models import Permission
 from engagements.forms import ActionFilterForm, ActionForm
 from engagements.history import history_rows
 from engagements.models import Action
@@ -34,7 +35,7 @@ def action_list(request, mine: bool = False):
             "mine": mine,
             "today": today,
             "query": query.urlencode(),
-            "can_create": request.user.edits_cooperative_data,
+            "can_create": request.user.may(Permission.EDIT),
         },
     )
 
@@ -44,7 +45,9 @@ def my_actions(request):
 
 
 def action_detail(request, action_id: int):
-    action = action_for_user(request.user, action_id)
+    action = get_object_for(
+        request.user, Permission.READ, Action.objects.select_related("owner"), pk=action_id
+    )
     history = action.history.select_related("history_user").order_by("-history_date")[:30]
     return render(
         request,
@@ -55,13 +58,13 @@ def action_detail(request, action_id: int):
             "evidence": action.evidence.select_related("added_by"),
             "history": history_rows(history),
             "late": action.is_late(),
-            "can_edit": request.user.can_edit(action.cooperative_id),
+            "can_edit": request.user.may(Permission.EDIT, action.cooperative),
         },
     )
 
 
+@permission_required(Permission.EDIT)
 def action_new(request):
-    require_editor(request.user)
     form = ActionForm(request.POST or None, cooperative_id=request.user.cooperative_id)
     if request.method == "POST" and form.is_valid():
         action = action_create(
@@ -75,7 +78,7 @@ def action_new(request):
 
 
 def action_edit(request, action_id: int):
-    action = action_for_user(request.user, action_id, change=True)
+    action = get_object_for(request.user, Permission.EDIT, Action, pk=action_id)
     form = ActionForm(request.POST or None, instance=action, cooperative_id=action.cooperative_id)
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from cooperatives.access import get_object_for
+from cooperatives.models import Permission
 from coopqualite.charts import Point, line_chart
 from engagements import periods, scorecard
-from engagements.access import commitment_for_user, indicator_for_user, measurement_for_user
 from engagements.forms import CommitmentForm, IndicatorForm, MeasurementEditForm, MeasurementForm
 from engagements.history import history_rows
 from engagements.models import Action, Commitment, Evidence, Indicator, Measurement
@@ -13,7 +13,7 @@ from engagements.services.measuring import measurement_record
 
 
 def commitment_detail(request, commitment_id: int):
-    commitment = commitment_for_user(request.user, commitment_id)
+    commitment = get_object_for(request.user, Permission.READ, Commitment, pk=commitment_id)
     today = timezone.localdate()
     line = scorecard.build(Commitment.objects.filter(pk=commitment.pk), today)[0]
     actions = (
@@ -33,13 +33,13 @@ def commitment_detail(request, commitment_id: int):
             "evidence": evidence,
             "history": history_rows(history),
             "today": today,
-            "can_edit": request.user.can_edit(commitment.cooperative_id),
+            "can_edit": request.user.may(Permission.EDIT, commitment.cooperative),
         },
     )
 
 
 def indicator_detail(request, indicator_id: int):
-    indicator = indicator_for_user(request.user, indicator_id)
+    indicator = get_object_for(request.user, Permission.READ, Indicator, pk=indicator_id)
     measurements = list(
         Measurement.objects.filter(indicator=indicator)
         .select_related("entered_by")
@@ -70,15 +70,16 @@ def indicator_detail(request, indicator_id: int):
             "measurements": measurements,
             "chart": chart,
             "history": history_rows(history),
-            "can_edit": request.user.can_edit(indicator.commitment.cooperative_id),
+            "can_edit": request.user.may(Permission.EDIT, indicator.commitment.cooperative),
         },
     )
 
 
 def measurement_create(request, indicator_id: int):
-    indicator = indicator_for_user(request.user, indicator_id, change=True)
+    indicator = get_object_for(request.user, Permission.EDIT, Indicator, pk=indicator_id)
     if indicator.is_computed:
-        raise PermissionDenied  # computed from its source, never typed in
+        messages.error(request, "Cet indicateur est calculé : ses mesures ne se saisissent pas.")
+        return redirect("indicator_detail", indicator_id=indicator.pk)
     form = MeasurementForm(request.POST or None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         measurement = measurement_record(
@@ -92,9 +93,10 @@ def measurement_create(request, indicator_id: int):
 
 
 def measurement_edit(request, measurement_id: int):
-    measurement = measurement_for_user(request.user, measurement_id, change=True)
+    measurement = get_object_for(request.user, Permission.EDIT, Measurement, pk=measurement_id)
     if measurement.is_computed:
-        raise PermissionDenied  # a computed value is corrected at its source
+        messages.error(request, "Cette mesure est calculée : corrigez-la à sa source.")
+        return redirect("indicator_detail", indicator_id=measurement.indicator_id)
     form = MeasurementEditForm(request.POST or None, instance=measurement)
     if request.method == "POST" and form.is_valid():
         form.instance.entered_by = request.user
@@ -110,7 +112,7 @@ def measurement_edit(request, measurement_id: int):
 
 def commitment_edit(request, commitment_id: int):
     """Reword a commitment and choose the principles it embodies."""
-    commitment = commitment_for_user(request.user, commitment_id, change=True)
+    commitment = get_object_for(request.user, Permission.EDIT, Commitment, pk=commitment_id)
     form = CommitmentForm(request.POST or None, instance=commitment)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -122,7 +124,7 @@ def commitment_edit(request, commitment_id: int):
 
 
 def indicator_new(request, commitment_id: int):
-    commitment = commitment_for_user(request.user, commitment_id, change=True)
+    commitment = get_object_for(request.user, Permission.EDIT, Commitment, pk=commitment_id)
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.instance.commitment = commitment
@@ -135,7 +137,7 @@ def indicator_new(request, commitment_id: int):
 
 
 def indicator_edit(request, indicator_id: int):
-    indicator = indicator_for_user(request.user, indicator_id, change=True)
+    indicator = get_object_for(request.user, Permission.EDIT, Indicator, pk=indicator_id)
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -3,20 +3,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from engagements.access import (
-    action_for_user,
-    commitment_for_user,
-    evidence_for_user,
-    measurement_for_user,
-)
+from cooperatives.access import get_object_for
+from cooperatives.models import Permission
 from engagements.forms import EvidenceForm
-from engagements.models import Evidence
+from engagements.models import Action, Commitment, Evidence, Measurement
 from engagements.services.evidence import evidence_add
 
 TARGETS = {
-    "action": (action_for_user, "action_detail", "action_id"),
-    "measurement": (measurement_for_user, "indicator_detail", "indicator_id"),
-    "commitment": (commitment_for_user, "commitment_detail", "commitment_id"),
+    "action": (Action, "action_detail", "action_id"),
+    "measurement": (Measurement, "indicator_detail", "indicator_id"),
+    "commitment": (Commitment, "commitment_detail", "commitment_id"),
 }
 
 
@@ -24,8 +20,8 @@ def evidence_new(request, target_kind: str, target_id: int):
     """Attach a proof (file, link or dated note) to an action, a measurement or a commitment."""
     if target_kind not in TARGETS:
         raise Http404
-    fetch, back_view, back_kwarg = TARGETS[target_kind]
-    target = fetch(request.user, target_id, change=True)
+    model, back_view, back_kwarg = TARGETS[target_kind]
+    target = get_object_for(request.user, Permission.EDIT, model, pk=target_id)
     back_id = target.indicator_id if target_kind == "measurement" else target.pk
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -52,8 +48,8 @@ def evidence_new(request, target_kind: str, target_id: int):
 
 @require_GET
 def evidence_download(request, evidence_id: int):
-    """Serve a proof file to a user who may read it; never from a public URL."""
-    evidence = evidence_for_user(request.user, evidence_id)
+    """Serve a proof file to whoever reads the pages that list it; never from a public URL."""
+    evidence = get_object_for(request.user, Permission.READ, Evidence, pk=evidence_id)
     if evidence.kind != Evidence.Kind.FILE or not evidence.file:
         raise Http404
     response = FileResponse(

@@ -2,8 +2,8 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
-from cooperatives.access import is_federation, permission_required
-from cooperatives.models import Cooperative
+from cooperatives.access import permission_required
+from cooperatives.models import Cooperative, Permission
 from engagements import scorecard
 from engagements.models import Commitment, Principle
 
@@ -37,7 +37,7 @@ def commitment_list(request):
     )
 
 
-@permission_required(is_federation)
+@permission_required(Permission.READ_FEDERATION)
 def federation_overview(request):
     cooperatives = scorecard.cooperative_summaries(
         Cooperative.objects.visible_to(request.user), timezone.localdate()

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from cooperatives.models import JourneyStep, Programme
-from engagements.forms import DateInput
+from coopqualite.widgets import DateInput
 from enquetes.library import TEMPLATES
 from enquetes.models import Campaign, Questionnaire, Response
 

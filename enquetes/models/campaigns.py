@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Left
 from django.utils import timezone
 
-from cooperatives.models import Buyer, Cooperative, Programme, TenantQuerySet
+from cooperatives.models import Buyer, Cooperative, Permission, Programme, TenantQuerySet
 from enquetes.models.questionnaires import KeyStep, Questionnaire, SurveyKind
 
 TOKEN_PREFIX_LENGTH = 12
@@ -101,6 +101,13 @@ class Campaign(models.Model):
 
     def is_open(self, today: dt.date | None = None) -> bool:
         return self.status(today) == self.Status.OPEN
+
+    @property
+    def export_permission(self) -> Permission:
+        """What it takes to download the exports (one row per response). A nominative
+        campaign's rows carry the buyers' names: only those who read buyers' personal data. An
+        anonymous campaign's rows name nobody: whoever reads its results page."""
+        return Permission.READ if self.anonymous else Permission.READ_BUYERS
 
     @property
     def closes_at(self) -> dt.datetime:

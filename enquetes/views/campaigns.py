@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
@@ -12,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from engagements.access import require_editor
-from enquetes.access import campaign_for_user, invitation_for_user
+from cooperatives.access import get_object_for, permission_required
+from cooperatives.models import Permission
 from enquetes.forms.answer import PageForm
 from enquetes.forms.staff import CampaignForm, ChannelForm, ImportForm
 from enquetes.models import Campaign, Invitation, Message, PopulationImport
@@ -58,12 +57,12 @@ def campaign_list(request):
     return render(
         request,
         "enquetes/campaign_list.html",
-        {"campaigns": campaigns, "can_create": request.user.edits_cooperative_data},
+        {"campaigns": campaigns, "can_create": request.user.may(Permission.EDIT)},
     )
 
 
+@permission_required(Permission.EDIT)
 def campaign_new(request):
-    require_editor(request.user)
     cooperative = request.user.cooperative
     form = CampaignForm(request.POST or None, cooperative_id=cooperative.pk)
     if request.method == "POST" and form.is_valid():
@@ -88,9 +87,8 @@ def campaign_new(request):
 
 
 def campaign_detail(request, campaign_id: int):
-    campaign = campaign_for_user(request.user, campaign_id)
-    if not request.user.reads_buyers:
-        raise PermissionDenied  # the invitation list names people; results are elsewhere
+    # The invitation list names people; results are elsewhere.
+    campaign = get_object_for(request.user, Permission.READ_BUYERS, Campaign, pk=campaign_id)
     invitations = Invitation.objects.filter(campaign=campaign)
     stats = invitations.aggregate(
         invited=Count("pk"),
@@ -137,14 +135,14 @@ def campaign_detail(request, campaign_id: int):
             "current": current,
             "failures": failures,
             "preview": preview,
-            "can_edit": request.user.can_edit(campaign.cooperative_id),
+            "can_edit": request.user.may(Permission.EDIT, campaign.cooperative),
         },
     )
 
 
 @require_POST
 def campaign_launch_view(request, campaign_id: int):
-    campaign = campaign_for_user(request.user, campaign_id, change=True)
+    campaign = get_object_for(request.user, Permission.EDIT, Campaign, pk=campaign_id)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -163,7 +161,7 @@ def campaign_launch_view(request, campaign_id: int):
 
 def population_import(request, campaign_id: int):
     """Upload a buyer file and see the per-row report before anything is written."""
-    campaign = campaign_for_user(request.user, campaign_id, change=True)
+    campaign = get_object_for(request.user, Permission.EDIT, Campaign, pk=campaign_id)
     form = ImportForm(request.POST or None, request.FILES or None)
     pending = None
     if request.method == "POST" and form.is_valid():
@@ -188,7 +186,7 @@ def population_import(request, campaign_id: int):
 
 @require_POST
 def population_import_confirm_view(request, campaign_id: int, import_id: int):
-    campaign = campaign_for_user(request.user, campaign_id, change=True)
+    campaign = get_object_for(request.user, Permission.EDIT, Campaign, pk=campaign_id)
     pending = PopulationImport.objects.filter(
         pk=import_id, campaign=campaign, created_by=request.user
     ).first()
@@ -205,7 +203,12 @@ def population_import_confirm_view(request, campaign_id: int, import_id: int):
 
 def response_entry(request, invitation_id: int):
     """A response taken by telephone or on paper, entered by staff on one page."""
-    invitation = invitation_for_user(request.user, invitation_id, change=True)
+    invitation = get_object_for(
+        request.user,
+        Permission.EDIT,  # which implies reading buyers: an invitation names a person
+        Invitation.objects.select_related("campaign__questionnaire"),
+        pk=invitation_id,
+    )
     pages = pages_of(invitation.campaign.questionnaire)
     questions = [q for page in pages for q in page.questions]
     form = PageForm(request.POST or None, questions=questions, earlier={})

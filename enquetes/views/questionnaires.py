@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from engagements.access import require_editor
+from cooperatives.access import get_object_for, require
+from cooperatives.models import Permission
 from engagements.models import Commitment
-from enquetes.access import questionnaire_for_user
 from enquetes.library import TEMPLATES
 from enquetes.models import Choice, Question, Questionnaire, Section
 from enquetes.services.questionnaires import (
@@ -103,10 +102,11 @@ def questionnaire_list(request):
         .order_by("family", "-version")
     )
     if request.method == "POST":
-        require_editor(request.user)
+        require(request.user, Permission.EDIT)
         key = request.POST.get("template", "")
         if key not in TEMPLATES:
-            raise PermissionDenied
+            messages.error(request, "Choisissez l'un des modèles proposés.")
+            return redirect("questionnaire_list")
         questionnaire = questionnaire_from_template(
             cooperative=request.user.cooperative, template_key=key
         )
@@ -118,13 +118,15 @@ def questionnaire_list(request):
         {
             "questionnaires": questionnaires,
             "templates": TEMPLATES.values(),
-            "can_create": request.user.edits_cooperative_data,
+            "can_create": request.user.may(Permission.EDIT),
         },
     )
 
 
 def questionnaire_detail(request, questionnaire_id: int):
-    questionnaire = questionnaire_for_user(request.user, questionnaire_id)
+    questionnaire = get_object_for(
+        request.user, Permission.READ, Questionnaire, pk=questionnaire_id
+    )
     sections = questionnaire.sections.prefetch_related(
         "questions__choices", "questions__commitment", "questions__condition_question"
     )
@@ -134,28 +136,35 @@ def questionnaire_detail(request, questionnaire_id: int):
         {
             "questionnaire": questionnaire,
             "sections": sections,
-            "can_edit": request.user.can_edit(questionnaire.cooperative_id),
+            "can_edit": request.user.may(Permission.EDIT, questionnaire.cooperative),
         },
     )
 
 
 @require_POST
 def questionnaire_version(request, questionnaire_id: int):
-    questionnaire = questionnaire_for_user(request.user, questionnaire_id, change=True)
+    questionnaire = get_object_for(
+        request.user, Permission.EDIT, Questionnaire, pk=questionnaire_id
+    )
     copy = questionnaire_new_version(questionnaire=questionnaire)
     messages.success(request, f"Version {copy.version} créée : vous pouvez la modifier.")
     return redirect("questionnaire_detail", questionnaire_id=copy.pk)
 
 
-def _editable(request, questionnaire_id: int) -> Questionnaire:
-    questionnaire = questionnaire_for_user(request.user, questionnaire_id, change=True)
-    if questionnaire.is_frozen:
-        raise PermissionDenied  # used by a campaign: make a new version instead
-    return questionnaire
+def _frozen(request, questionnaire: Questionnaire):
+    """A questionnaire used by a campaign is not edited: a new version is."""
+    messages.error(
+        request, "Ce questionnaire est utilisé par une campagne : créez-en une nouvelle version."
+    )
+    return redirect("questionnaire_detail", questionnaire_id=questionnaire.pk)
 
 
 def section_new(request, questionnaire_id: int):
-    questionnaire = _editable(request, questionnaire_id)
+    questionnaire = get_object_for(
+        request.user, Permission.EDIT, Questionnaire, pk=questionnaire_id
+    )
+    if questionnaire.is_frozen:
+        return _frozen(request, questionnaire)
     form = SectionForm(request.POST or None, initial={"position": questionnaire.sections.count()})
     if request.method == "POST" and form.is_valid():
         form.instance.questionnaire = questionnaire
@@ -183,7 +192,11 @@ def _save_question(form: QuestionForm, questionnaire: Questionnaire) -> Question
 
 
 def question_new(request, questionnaire_id: int):
-    questionnaire = _editable(request, questionnaire_id)
+    questionnaire = get_object_for(
+        request.user, Permission.EDIT, Questionnaire, pk=questionnaire_id
+    )
+    if questionnaire.is_frozen:
+        return _frozen(request, questionnaire)
     form = QuestionForm(request.POST or None, questionnaire=questionnaire)
     if request.method == "POST" and form.is_valid():
         _save_question(form, questionnaire)
@@ -196,10 +209,10 @@ def question_new(request, questionnaire_id: int):
 
 
 def question_edit(request, question_id: int):
-    question = get_object_or_404(
-        Question.objects.visible_to(request.user).select_related("questionnaire"), pk=question_id
-    )
-    questionnaire = _editable(request, question.questionnaire_id)
+    question = get_object_for(request.user, Permission.EDIT, Question, pk=question_id)
+    questionnaire = question.questionnaire
+    if questionnaire.is_frozen:
+        return _frozen(request, questionnaire)
     form = QuestionForm(request.POST or None, instance=question, questionnaire=questionnaire)
     if request.method == "POST" and form.is_valid():
         _save_question(form, questionnaire)

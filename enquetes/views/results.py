@@ -13,11 +13,10 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from cooperatives.access import is_federation, permission_required
-from cooperatives.models import Cooperative
+from cooperatives.access import get_object_for, permission_required, require
+from cooperatives.models import Cooperative, Permission
 from coopqualite.charts import Point, line_chart
 from enquetes import scales
-from enquetes.access import campaign_for_user
 from enquetes.models import Answer, Campaign, Invitation, Question, Response, SurveyKind
 from enquetes.results import (
     answered_over_time,
@@ -31,7 +30,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def campaign_results_view(request, campaign_id: int):
-    campaign = campaign_for_user(request.user, campaign_id)
+    campaign = get_object_for(request.user, Permission.READ, Campaign, pk=campaign_id)
     results = campaign_results(campaign)
     timeline = answered_over_time(campaign)
     chart = None
@@ -55,7 +54,8 @@ def campaign_results_view(request, campaign_id: int):
 
 
 def campaign_comments(request, campaign_id: int):
-    campaign = campaign_for_user(request.user, campaign_id)
+    """Free-text answers, never with who wrote them: the same readers as the results."""
+    campaign = get_object_for(request.user, Permission.READ, Campaign, pk=campaign_id)
     search = request.GET.get("q", "").strip()[:100]
     page = Paginator(comments(campaign, search), 50).get_page(request.GET.get("page"))
     return render(
@@ -126,7 +126,8 @@ def _filename(campaign: Campaign, extension: str) -> str:
 
 
 def export_csv(request, campaign_id: int):
-    campaign = campaign_for_user(request.user, campaign_id)
+    campaign = get_object_for(request.user, Permission.READ, Campaign, pk=campaign_id)
+    require(request.user, campaign.export_permission, campaign.cooperative)
     writer = csv.writer(_Echo(), delimiter=";")
     rows = (writer.writerow(row) for row in _export_rows(campaign))
     response = StreamingHttpResponse(_with_bom(rows), content_type="text/csv; charset=utf-8")
@@ -143,7 +144,8 @@ def _with_bom(rows: Iterator[str]) -> Iterator[str]:
 def export_xlsx(request, campaign_id: int):
     from openpyxl import Workbook
 
-    campaign = campaign_for_user(request.user, campaign_id)
+    campaign = get_object_for(request.user, Permission.READ, Campaign, pk=campaign_id)
+    require(request.user, campaign.export_permission, campaign.cooperative)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Réponses")
     for row in _export_rows(campaign):
@@ -161,7 +163,7 @@ def export_xlsx(request, campaign_id: int):
     return response
 
 
-@permission_required(is_federation)
+@permission_required(Permission.READ_FEDERATION)
 def federation_surveys(request):
     """Per cooperative: last triennial survey, its response rate, overdue after three years."""
     today = timezone.localdate()

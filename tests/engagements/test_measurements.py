@@ -144,10 +144,15 @@ def test_typing_a_measurement_for_a_computed_indicator_is_refused(
     client.force_login(staff_a)
 
     response = client.post(
-        create_url(computed_indicator), {"period_start": "2026-05-01", "value": "100"}
+        create_url(computed_indicator), {"period_start": "2026-05-01", "value": "100"}, follow=True
     )
 
-    assert response.status_code == 403
+    assert response.redirect_chain == [
+        (reverse("indicator_detail", args=[computed_indicator.pk]), 302)
+    ]
+    assert "Cet indicateur est calculé : ses mesures ne se saisissent pas." in html.unescape(
+        response.content.decode()
+    )
     assert not Measurement.objects.exists()
 
 
@@ -159,10 +164,15 @@ def test_a_computed_measurement_cannot_be_corrected_by_hand(client, staff_a, com
     url = reverse("measurement_edit", args=[measurement.pk])
 
     page = client.get(url)
-    posted = client.post(url, {"value": "100"})
+    posted = client.post(url, {"value": "100"}, follow=True)
 
     measurement.refresh_from_db()
-    assert (page.status_code, posted.status_code) == (403, 403)
+    back = reverse("indicator_detail", args=[computed_indicator.pk])
+    assert (page.status_code, page["Location"]) == (302, back)
+    assert posted.redirect_chain == [(back, 302)]
+    assert "Cette mesure est calculée : corrigez-la à sa source." in html.unescape(
+        posted.content.decode()
+    )
     assert measurement.value == Decimal("75")
 
 

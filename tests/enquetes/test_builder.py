@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 from django.urls import reverse
@@ -405,12 +406,24 @@ def frozen(coop_a, triennial) -> Questionnaire:
     return triennial
 
 
+FROZEN_MESSAGE = "Ce questionnaire est utilisé par une campagne : créez-en une nouvelle version."
+
+
+def _sent_back_to_its_page(response, questionnaire) -> bool:
+    """Redirected to the questionnaire's page, which says why."""
+    back = reverse("questionnaire_detail", args=[questionnaire.pk])
+    return response.redirect_chain == [(back, 302)] and FROZEN_MESSAGE in html.unescape(
+        response.content.decode()
+    )
+
+
 def test_a_frozen_questionnaire_refuses_a_new_section(client, staff_a, frozen):
     client.force_login(staff_a)
     url = reverse("section_new", args=[frozen.pk])
 
-    assert client.get(url).status_code == 403
-    assert client.post(url, {"title": "Ajout", "position": "9"}).status_code == 403
+    assert _sent_back_to_its_page(client.get(url, follow=True), frozen)
+    posted = client.post(url, {"title": "Ajout", "position": "9"}, follow=True)
+    assert _sent_back_to_its_page(posted, frozen)
     assert not frozen.sections.filter(title="Ajout").exists()
 
 
@@ -418,8 +431,8 @@ def test_a_frozen_questionnaire_refuses_a_new_question(client, staff_a, frozen):
     client.force_login(staff_a)
     url = reverse("question_new", args=[frozen.pk])
 
-    assert client.get(url).status_code == 403
-    assert client.post(url, question_data(frozen)).status_code == 403
+    assert _sent_back_to_its_page(client.get(url, follow=True), frozen)
+    assert _sent_back_to_its_page(client.post(url, question_data(frozen), follow=True), frozen)
     assert not frozen.questions.filter(key="canal_prefere").exists()
 
 
@@ -428,11 +441,11 @@ def test_a_frozen_questionnaire_refuses_a_question_edit(client, staff_a, frozen)
     client.force_login(staff_a)
     url = reverse("question_edit", args=[question.pk])
 
-    assert client.get(url).status_code == 403
+    assert _sent_back_to_its_page(client.get(url, follow=True), frozen)
     response = client.post(
-        url, question_data(frozen, key="sav_sollicite", type="yes_no", text="Changé")
+        url, question_data(frozen, key="sav_sollicite", type="yes_no", text="Changé"), follow=True
     )
-    assert response.status_code == 403
+    assert _sent_back_to_its_page(response, frozen)
     question.refresh_from_db()
     assert question.text != "Changé"
 
@@ -476,6 +489,16 @@ def test_a_board_member_cannot_create_a_questionnaire_from_a_template(client, bo
     response = client.post(reverse("questionnaire_list"), {"template": "triennale-acquereurs"})
 
     assert response.status_code == 403
+    assert not Questionnaire.objects.exists()
+
+
+def test_an_unknown_template_is_refused_with_a_message(client, staff_a):
+    client.force_login(staff_a)
+
+    response = client.post(reverse("questionnaire_list"), {"template": "inconnu"}, follow=True)
+
+    assert response.redirect_chain == [(reverse("questionnaire_list"), 302)]
+    assert "Choisissez l'un des modèles proposés." in html.unescape(response.content.decode())
     assert not Questionnaire.objects.exists()
 
 
