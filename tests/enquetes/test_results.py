@@ -216,6 +216,22 @@ def test_the_staff_download_a_nominative_campaigns_export_with_names(
     assert rows[1][rows[0].index("nom")] == "Girard"
 
 
+@pytest.mark.parametrize(
+    ("persona", "anonymous", "offered"),
+    [("staff_a", False, True), ("board_a", False, False), ("board_a", True, True)],
+)
+def test_the_results_page_offers_the_exports_only_to_who_may_download_them(
+    client, request, coop_a, persona, anonymous, offered
+):
+    campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=anonymous)
+    client.force_login(request.getfixturevalue(persona))
+
+    page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
+
+    assert (reverse("campaign_export_csv", args=[campaign.pk]) in page) is offered
+    assert (reverse("campaign_export_xlsx", args=[campaign.pk]) in page) is offered
+
+
 def test_the_export_reads_a_constant_number_of_queries(
     client, staff_a, campaign, django_assert_max_num_queries
 ):
