@@ -186,7 +186,7 @@ class User(AbstractUser):
             return False
         return cooperative is None or self.reaches(cooperative)
 
-    def _tenant(self) -> tuple[str, int | None]:
+    def _tenant(self) -> tuple[str | None, int | None]:
         """Which cooperatives this user reads, as (field of Cooperative, value): their own
         ("pk", id), those of their federation ("federation_id", id), every one for a superuser
         ("", None), none otherwise (None, None)."""
