@@ -104,7 +104,7 @@ def line_chart(
     step = inner_w / max(len(points) - 1, 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart line-chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'preserveAspectRatio="xMidYMid meet" '
         f'font-family="sans-serif" font-size="11">'
         f"<title>{escape(title)}</title>"

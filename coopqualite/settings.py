@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from coopqualite.env import env_bool, env_int, env_list, env_str
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
     "simple_history",
     "coopqualite",
     "cooperatives",
@@ -51,7 +53,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files answer here, cacheable
+    "csp.middleware.CSPMiddleware",
+    "coopqualite.middleware.NoStoreMiddleware",
+    # Before anything reads the body (the CSRF check reads POST): refuses an oversized request.
+    "coopqualite.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -156,6 +162,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Evidence files and built reports: outside any web root, served only by views that check access.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 20)
+BUYER_IMPORT_MAX_UPLOAD_MB = 5
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -222,7 +229,31 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every page (django-csp). No inline script or style anywhere: every
+# script and stylesheet is a static file of ours; Bootstrap's icons are data: SVG images. A view
+# that needs another policy sets its own header (evidence downloads: sandbox), which is kept.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 CSRF_COOKIE_HTTPONLY = True
+# Request bodies: the largest legitimate one is an evidence file (or a buyer import) plus the
+# form around it. A larger body is refused with a 413 page before it is read or stored
+# (coopqualite/middleware.py); the reverse proxy should refuse it even earlier.
+REQUEST_MAX_BODY_SIZE = (max(EVIDENCE_MAX_UPLOAD_MB, BUYER_IMPORT_MAX_UPLOAD_MB) + 1) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "coopqualite.middleware.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB: a larger file goes to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the form fields other than files
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:

@@ -7,9 +7,11 @@ from django.views.decorators.http import require_GET
 
 from cooperatives.models import Permission
 from coopqualite.celery import app as celery_app
+from coopqualite.middleware import cacheable
 
 
 @login_not_required
+@cacheable
 def home(request):
     """Public landing page; a signed-in user goes straight to the home of their role."""
     user = request.user

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from cooperatives.access import get_object_for
@@ -42,7 +43,12 @@ def evidence_new(request, target_kind: str, target_id: int):
     return render(
         request,
         "engagements/evidence_form.html",
-        {"form": form, "target": target, "target_kind": target_kind},
+        {
+            "form": form,
+            "target": target,
+            "target_kind": target_kind,
+            "back_url": reverse(back_view, kwargs={back_kwarg: back_id}),
+        },
     )
 
 

@@ -3,11 +3,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from cooperatives.models import Cooperative
+from coopqualite.middleware import cacheable
 from engagements import scorecard
 from engagements.models import Commitment
 
 
 @login_not_required
+@cacheable
 def transparency(request, slug: str):
     """What the cooperative promises and its latest published results: no login, no personal
     data. Off unless the cooperative switched it on (404 otherwise, like an unknown slug)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from cooperatives.models import JourneyStep, Programme
@@ -89,14 +90,17 @@ class ImportForm(forms.Form):
         label="Fichier des acquéreurs",
         help_text=(
             "CSV (séparateur ; ou ,, export Excel ou UTF-8) ou XLSX. Colonnes : Nom, Prénom, "
-            "Email, Téléphone, Programme, Lot, Date de livraison. 5 Mo au plus."
+            "Email, Téléphone, Programme, Lot, Date de livraison. "
+            f"{settings.BUYER_IMPORT_MAX_UPLOAD_MB} Mo au plus."
         ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("Le fichier dépasse 5 Mo.")
+        if upload.size > settings.BUYER_IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                f"Le fichier dépasse {settings.BUYER_IMPORT_MAX_UPLOAD_MB} Mo."
+            )
         return upload
 
 
