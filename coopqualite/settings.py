@@ -137,6 +137,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The address is the client's, not the reverse proxy's: behind TRUSTED_PROXY_COUNT proxies it is
+# read from X-Forwarded-For (coopqualite/proxy.py); with 0 (no proxy) only REMOTE_ADDR counts.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "coopqualite.proxy.client_ip"
 
 # Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "fr-fr"

@@ -104,6 +104,48 @@ def test_lockout_of_one_username_leaves_other_users_free_to_log_in(
     assert signed_in_user_id(client) == director_a.pk
 
 
+# Lockout behind a reverse proxy ---------------------------------------------------------------
+
+PROXY = "10.0.0.2"  # the reverse proxy's address: REMOTE_ADDR of every request it forwards
+
+
+def test_behind_a_trusted_proxy_failures_lock_the_forwarded_address_not_the_proxy(
+    client, staff_a, settings
+):
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for _ in range(5):
+        login(client, "staff-a", "pas-le-bon-mot-de-passe", **attacker)
+
+    locked = login(client, "staff-a", PASSWORD, **attacker)
+    real_user = login(
+        client, "staff-a", PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+
+    assert locked.status_code == 429
+    assert real_user.status_code == 302
+    assert signed_in_user_id(client) == staff_a.pk
+
+
+def test_without_a_declared_proxy_a_forged_forwarded_address_does_not_escape_the_lockout(
+    client, staff_a, settings
+):
+    settings.AXES_FAILURE_LIMIT = 5
+    for n in range(5):
+        login(
+            client, "staff-a", "pas-le-bon-mot-de-passe",
+            REMOTE_ADDR="192.0.2.66", HTTP_X_FORWARDED_FOR=f"198.51.100.{n + 1}",
+        )  # fmt: skip
+
+    response = login(
+        client, "staff-a", PASSWORD, REMOTE_ADDR="192.0.2.66", HTTP_X_FORWARDED_FOR="198.51.100.99"
+    )
+
+    assert response.status_code == 429
+    assert signed_in_user_id(client) is None
+
+
 # Password reset ---------------------------------------------------------------------------------
 
 
