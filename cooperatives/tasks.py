@@ -4,6 +4,8 @@ from celery import shared_task
 from django.core import management
 
 from cooperatives.models import Cooperative
+from cooperatives.password_reset import password_reset_send
+from coopqualite.mail import TransientSendError
 
 
 @shared_task(ignore_result=False)
@@ -16,3 +18,15 @@ def ping() -> dict:
 def sessions_clear() -> None:
     """Delete expired sessions: the same work as `manage.py clearsessions`, for beat."""
     management.call_command("clearsessions")
+
+
+@shared_task(
+    autoretry_for=(TransientSendError,),
+    retry_backoff=30,
+    retry_backoff_max=10 * 60,
+    retry_jitter=True,
+    max_retries=3,
+)
+def password_reset_send_task(email: str) -> None:
+    """Send the password reset mail to the accounts of this address (see password_reset.py)."""
+    password_reset_send(email=email)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from cooperatives.password_reset import PasswordResetRequestForm
 from coopqualite import views
 
 admin.site.site_header = "Coopqualité — administration"
@@ -12,11 +13,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            subject_template_name="emails/password_reset_subject.txt",
-            email_template_name="emails/password_reset_body.txt",
-            html_email_template_name="emails/password_reset_body.html",
-        ),
+        # The mail is sent by a task: the page answers alike for known and unknown addresses.
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetRequestForm),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

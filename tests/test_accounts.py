@@ -3,14 +3,25 @@
 import re
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cooperatives.tasks import password_reset_send_task
 from tests.factories import PASSWORD, UserFactory
+from tests.smtp import smtp_server  # noqa: F401  (fixture)
 
 LOGIN_URL = "/accounts/login/"
+RESET_URL = "/accounts/password_reset/"
 NEW_PASSWORD = "Cerisier-en-fleur-2025"
 RESET_SUBJECT = "Coopqualité : choisir un nouveau mot de passe"
-RESET_LINK = re.compile(r"http://testserver(/accounts/reset/[\w-]+/[\w-]+/)")
+
+
+def reset_link(text: str) -> str | None:
+    """The path of the reset link of a mail, whose address starts with SITE_URL."""
+    found = re.search(re.escape(settings.SITE_URL) + r"(/accounts/reset/[\w-]+/[\w-]+/)", text)
+    return found.group(1) if found else None
 
 
 def login(client, username, password, **extra):
@@ -149,10 +160,16 @@ def test_without_a_declared_proxy_a_forged_forwarded_address_does_not_escape_the
 # Password reset ---------------------------------------------------------------------------------
 
 
+def request_reset(client, email, capture):
+    """POST the reset page, then run what it queued (the task, eager in unit tests)."""
+    with capture(execute=True):
+        return client.post(RESET_URL, {"email": email})
+
+
 def test_password_reset_sends_one_french_mail_with_text_and_html_and_a_reset_link(
-    client, staff_a, mailoutbox
+    client, staff_a, mailoutbox, django_capture_on_commit_callbacks
 ):
-    response = client.post("/accounts/password_reset/", {"email": staff_a.email})
+    response = request_reset(client, staff_a.email, django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password_reset/done/"
@@ -160,28 +177,98 @@ def test_password_reset_sends_one_french_mail_with_text_and_html_and_a_reset_lin
     mail = mailoutbox[0]
     assert mail.to == [staff_a.email]
     assert mail.subject == RESET_SUBJECT
-    assert RESET_LINK.search(mail.body)
+    assert reset_link(mail.body)
     assert "Bonjour" in mail.body
     html_parts = [content for content, mimetype in mail.alternatives if mimetype == "text/html"]
     assert len(html_parts) == 1
-    assert RESET_LINK.search(html_parts[0])
+    assert reset_link(html_parts[0])
+
+
+def test_password_reset_link_is_built_on_the_site_url_not_on_the_request_host(
+    client, staff_a, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://qualite.example.org"
+
+    request_reset(client, staff_a.email, django_capture_on_commit_callbacks)
+
+    assert "https://qualite.example.org/accounts/reset/" in mailoutbox[0].body
+
+
+def test_password_reset_page_sends_nothing_itself_and_queues_one_task_after_commit(
+    client, staff_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(RESET_URL, {"email": staff_a.email})
+
+    assert response.status_code == 302
+    assert mailoutbox == []
+    assert len(queued) == 1
+    queued[0]()  # the task runs
+    assert [mail.to for mail in mailoutbox] == [[staff_a.email]]
+
+
+def test_password_reset_page_reads_no_account_for_a_known_or_an_unknown_address(
+    client, staff_a, django_capture_on_commit_callbacks
+):
+    seen = {}
+    for email in (staff_a.email, "inconnu@exemple.fr"):
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks() as queued,
+        ):
+            response = client.post(RESET_URL, {"email": email})
+        seen[email] = (response.status_code, response["Location"], len(queries), len(queued))
+
+    assert seen == {
+        staff_a.email: (302, "/accounts/password_reset/done/", 0, 1),
+        "inconnu@exemple.fr": (302, "/accounts/password_reset/done/", 0, 1),
+    }
 
 
 def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing(
-    client, staff_a, mailoutbox
+    client, staff_a, mailoutbox, django_capture_on_commit_callbacks
 ):
-    response = client.post("/accounts/password_reset/", {"email": "inconnu@exemple.fr"})
+    response = request_reset(client, "inconnu@exemple.fr", django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password_reset/done/"
     assert mailoutbox == []
 
 
-def test_password_reset_link_sets_a_new_password_that_then_works_for_login(
-    client, staff_a, mailoutbox
+def test_password_reset_mail_is_retried_after_a_temporary_smtp_refusal(
+    staff_a,
+    smtp_server,  # noqa: F811
 ):
-    client.post("/accounts/password_reset/", {"email": staff_a.email})
-    link = RESET_LINK.search(mailoutbox[0].body).group(1)
+    smtp_server.fail_data(1)  # the first DATA is answered 451
+
+    # In-process, as a worker runs it: the retry runs at once instead of after its countdown.
+    result = password_reset_send_task.apply(args=[staff_a.email], throw=False)
+
+    assert result.successful()
+    received = smtp_server.wait_for(1, timeout=5)
+    assert [mail.to for mail in received] == [staff_a.email]
+    assert received[0].header("Subject") == RESET_SUBJECT
+
+
+def test_password_reset_mail_refused_for_good_is_dropped_without_the_address_in_the_log(
+    staff_a,
+    smtp_server,
+    caplog,  # noqa: F811
+):
+    smtp_server.refuse(staff_a.email, 550)
+
+    password_reset_send_task.delay(staff_a.email)
+
+    assert smtp_server.messages == []
+    assert "SMTPRecipientsRefused" in caplog.text
+    assert staff_a.email not in caplog.text
+
+
+def test_password_reset_link_sets_a_new_password_that_then_works_for_login(
+    client, staff_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    request_reset(client, staff_a.email, django_capture_on_commit_callbacks)
+    link = reset_link(mailoutbox[0].body)
 
     form_page = client.get(link, follow=True)
     set_password_url = form_page.redirect_chain[-1][0]
@@ -198,9 +285,11 @@ def test_password_reset_link_sets_a_new_password_that_then_works_for_login(
     assert signed_in_user_id(client) == staff_a.pk
 
 
-def test_password_reset_link_cannot_be_used_twice(client, staff_a, mailoutbox):
-    client.post("/accounts/password_reset/", {"email": staff_a.email})
-    link = RESET_LINK.search(mailoutbox[0].body).group(1)
+def test_password_reset_link_cannot_be_used_twice(
+    client, staff_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    request_reset(client, staff_a.email, django_capture_on_commit_callbacks)
+    link = reset_link(mailoutbox[0].body)
     first = client.get(link, follow=True)
     client.post(
         first.redirect_chain[-1][0],
