@@ -122,8 +122,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's common passwords and the French ones (coopqualite/data/README.md).
+    {"NAME": "coopqualite.passwords.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not the portal's name, nor the user's cooperative's, with a few digits around.
+    {"NAME": "coopqualite.passwords.NamePasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day

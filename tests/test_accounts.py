@@ -252,8 +252,8 @@ def test_password_reset_mail_is_retried_after_a_temporary_smtp_refusal(
 
 def test_password_reset_mail_refused_for_good_is_dropped_without_the_address_in_the_log(
     staff_a,
-    smtp_server,
-    caplog,  # noqa: F811
+    smtp_server,  # noqa: F811
+    caplog,
 ):
     smtp_server.refuse(staff_a.email, 550)
 
