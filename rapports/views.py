@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from cooperatives.access import get_object_for, permission_required
 from cooperatives.models import Cooperative, Permission
 from rapports.models import Report
 from rapports.services import report_html, report_request
+from rapports.throttle import report_request_refusal
 
 
 class ReportForm(forms.Form):
@@ -49,11 +51,15 @@ def report_new(request):
     if not form.is_valid():
         messages.error(request, "Choisissez une coopérative et une année proposées.")
         return redirect("report_list")
-    report = report_request(
-        cooperative=form.cleaned_data["cooperative"],
-        year=form.cleaned_data["year"],
-        user=request.user,
-    )
+    with transaction.atomic():
+        if refusal := report_request_refusal(user=request.user, now=timezone.now()):
+            messages.error(request, refusal)
+            return redirect("report_list")
+        report = report_request(
+            cooperative=form.cleaned_data["cooperative"],
+            year=form.cleaned_data["year"],
+            user=request.user,
+        )
     messages.success(request, "Construction du rapport lancée.")
     return redirect("report_detail", report_id=report.pk)
 
