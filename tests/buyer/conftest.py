@@ -178,13 +178,49 @@ def browser():
 
 @pytest.fixture
 def phone(browser):
-    """A fresh page at phone size (iPhone 12-14: 390 × 844), French, touch."""
+    """A fresh page at phone size (iPhone 12-14: 390 × 844), French, touch.
+
+    The Content-Security-Policy is bypassed: axe-core is injected as an inline script.
+    `strict_page` checks the policy itself."""
     context = browser.new_context(
-        viewport=PHONE, locale="fr-FR", has_touch=True, is_mobile=True, device_scale_factor=3
-    )
+        viewport=PHONE, locale="fr-FR", has_touch=True, is_mobile=True, device_scale_factor=3,
+        bypass_csp=True,
+    )  # fmt: skip
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
+    context.close()
+
+
+class StrictPage:
+    """A desktop page under the site's Content-Security-Policy, recording every violation
+    (the `securitypolicyviolation` events and the console's CSP errors)."""
+
+    def __init__(self, page):
+        self.page = page
+        self.console: list[str] = []
+        page.on("console", self._on_console)
+
+    def _on_console(self, message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.console.append(message.text)
+
+    def violations(self) -> list[str]:
+        found = self.page.evaluate("() => window.__cspViolations || []")
+        return found + self.console
+
+
+@pytest.fixture
+def strict_page(browser):
+    context = browser.new_context(locale="fr-FR")
+    context.set_default_timeout(10_000)
+    # Runs before the page's own code, outside the policy (an init script is not inline code).
+    context.add_init_script(
+        "window.__cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation', (e) =>"
+        " window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));"
+    )
+    yield StrictPage(context.new_page())
     context.close()
 
 

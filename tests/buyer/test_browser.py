@@ -6,12 +6,14 @@ WCAG 2.0/2.1 A and AA rules on every page the buyer sees.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
 
-from enquetes.models import Invitation, Response
+from engagements.models import Commitment
+from enquetes.models import Answer, Invitation, Response
 from tests.buyer.conftest import (
     PHONE,
     check_axe,
@@ -20,6 +22,8 @@ from tests.buyer.conftest import (
     make_invitation,
     questions_by_key,
 )
+from tests.engagements.factories import IndicatorFactory, MeasurementFactory
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.integration
 
@@ -265,3 +269,68 @@ def test_the_axe_check_reports_what_it_finds(phone):
     found = {v["id"] for v in check_axe(phone)}
 
     assert {"html-has-lang", "image-alt", "label", "color-contrast"} <= found
+
+
+# Content-Security-Policy, enforced (no bypass) -------------------------------------------------
+
+
+def test_staff_and_buyer_pages_load_under_the_policy_without_a_violation(
+    transactional_db, live_server, strict_page, coop_a, staff_a, buyer_a
+):
+    commitment = Commitment.objects.get(cooperative=coop_a, number=6)
+    indicator = IndicatorFactory(commitment=commitment, name="Réclamations traitées en 30 jours")
+    for month, value in ((1, 70), (4, 82), (7, 91)):
+        MeasurementFactory(indicator=indicator, period_start=dt.date(2025, month, 1), value=value)
+    campaign = make_campaign(coop_a)
+    question = questions_by_key(campaign)["satisfaction_globale"]
+    for value in ["tres_satisfait"] * 4 + ["peu_satisfait"] * 2:
+        response = Response.objects.create(campaign=campaign, completed=True)
+        Answer.objects.create(response=response, question=question, value=value)
+    invitation = make_invitation(campaign, buyer_a)
+    page = strict_page.page
+    base = live_server.url
+
+    # Signing in through the form (form-action 'self', then a redirect).
+    login = page.goto(base + reverse("login"))
+    assert "frame-ancestors 'none'" in login.headers["content-security-policy"]
+    page.fill("#id_username", "staff-a")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(base + reverse("scorecard"))
+
+    staff_pages = [
+        reverse("scorecard"),  # sparklines
+        reverse("commitment_detail", args=[commitment.pk]),  # line chart
+        reverse("campaign_results", args=[campaign.pk]),  # distribution bars
+        reverse("report_list"),  # a select: Bootstrap's data: image
+        reverse("report_preview", args=[coop_a.slug, 2025]),
+    ]
+    for path in staff_pages:
+        assert page.goto(base + path).status == 200, path
+        assert page.evaluate("() => document.styleSheets.length") >= 1, path
+    bar = page.goto(base + reverse("campaign_results", args=[campaign.pk]))
+    assert bar.status == 200
+    assert page.locator(".distribution svg.bar rect").first.get_attribute("width") == "67"
+    assert page.locator(".distribution svg.bar").first.bounding_box()["width"] > 100
+
+    # The buyer's pages, signed out.
+    page.context.clear_cookies()
+    page.goto(base + reverse("survey_start", args=[invitation.token]))
+    page.get_by_role("link", name="Commencer").click()
+    page.wait_for_url(base + reverse("survey_page", args=[invitation.token, 1]))
+
+    assert strict_page.violations() == []
+
+
+def test_the_policy_check_reports_an_inline_style(transactional_db, live_server, strict_page):
+    """The check above can fail: an inline style on one of our pages is blocked and reported."""
+    page = strict_page.page
+    page.goto(live_server.url + reverse("login"))
+
+    page.evaluate(
+        "() => { const s = document.createElement('style');"
+        " s.textContent = 'body { color: red }'; document.head.appendChild(s); }"
+    )
+    page.wait_for_function("() => window.__cspViolations.length > 0")
+
+    assert any(v.startswith("style-src") for v in strict_page.violations())
