@@ -10,7 +10,9 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +27,8 @@ from tests.buyer.conftest import (
     questions_by_key,
     triennial_answers,
 )
+from tests.enquetes.factories import campaign_admin_data
+from tests.factories import UserFactory
 
 URL_SAFE_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43,}$")
 
@@ -134,6 +138,34 @@ def test_a_closed_campaign_answers_410_and_says_the_survey_is_over(client, coop_
     response = csrf_post(client, page_url(invitation, 1), {"anything": "x"})
     assert response.status_code == 410
     assert not Response.objects.exists()
+
+
+@pytest.mark.xfail(strict=True, reason="issue 8: answering pages read a one-minute campaign cache")
+def test_a_closing_date_brought_forward_in_the_admin_stops_answers_as_soon_as_it_passes(
+    client, campaign, invitation
+):
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    admin = Client()
+    with time_machine.travel(dt.datetime.combine(today, dt.time(23, 59, 50), tz), tick=False):
+        assert client.get(page_url(invitation, 1)).status_code == 200
+        admin.force_login(
+            UserFactory(username="racine", is_superuser=True, is_staff=True, cooperative=None)
+        )
+        changed = admin.post(
+            reverse("admin:enquetes_campaign_change", args=[campaign.pk]),
+            campaign_admin_data(campaign, closes_on=today.isoformat()),
+        )
+        assert changed["Location"] == reverse("admin:enquetes_campaign_changelist")
+        campaign.refresh_from_db()
+        assert campaign.closes_on == today
+
+    next_day = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0, 0, 20), tz)
+    with time_machine.travel(next_day, tick=False):
+        response = client.get(page_url(invitation, 1))
+
+    assert response.status_code == 410
+    assert "terminée" in response.content.decode()
 
 
 def test_a_campaign_not_yet_open_answers_403(client, coop_a, buyer_a):

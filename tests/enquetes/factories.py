@@ -4,6 +4,7 @@ over buyers of the cooperative's programme."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.utils import timezone
 
@@ -78,3 +79,22 @@ def campaign_launched(
     )
     campaign_launch(campaign=campaign, now=now)
     return campaign
+
+
+def campaign_admin_data(campaign: Campaign, **changes) -> dict:
+    """What the admin's change form of `campaign` posts, with `changes` (field: posted text)."""
+    data = {
+        "cooperative": campaign.cooperative_id,
+        "questionnaire": campaign.questionnaire_id,
+        "name": campaign.name,
+        "kind": campaign.kind,
+        "key_step": campaign.key_step,
+        "days_after_step": campaign.days_after_step,
+        "opens_on": campaign.opens_on.isoformat(),
+        "closes_on": campaign.closes_on.isoformat(),
+        "anonymous": "on" if campaign.anonymous else "",
+        "reminder_days": json.dumps(campaign.reminder_days),
+        "population": json.dumps(campaign.population),
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value != ""}

@@ -548,3 +548,22 @@ def test_an_answer_conditioned_on_a_hidden_question_is_dropped_too(
     assert answers["sav_sollicite"] == "non"
     assert "sav_traitement" not in answers
     assert "sav_recontacte" not in answers
+
+
+@pytest.mark.xfail(strict=True, reason="issue 8: cached answer fields share their widget")
+def test_an_invalid_entry_leaves_no_error_mark_on_the_next_entry_page(
+    client, staff_a, coop_a, programme_a
+):
+    campaign = campaign_launched(cooperative=coop_a, programme=programme_a, buyers=2)
+    first, second = campaign.invitations.order_by("pk")
+    client.force_login(staff_a)
+    too_long = entry_data(campaign, commentaire="a" * 3001)
+
+    refused = client.post(reverse("response_entry", args=[first.pk]), too_long)
+    later = client.get(reverse("response_entry", args=[second.pk]))
+
+    assert refused.status_code == 200
+    assert "is-invalid" in refused.content.decode()
+    assert later.status_code == 200
+    assert "is-invalid" not in later.content.decode()
+    assert 'aria-invalid="true"' not in later.content.decode()
