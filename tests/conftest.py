@@ -7,9 +7,7 @@ from cooperatives.models import User
 from coopqualite.celery import app as celery_app
 from coopqualite.storage import private_storage
 from engagements.services.charter import commitments_create_charter
-from enquetes.access import _CAMPAIGNS
-from enquetes.services.answering import _FROZEN_PAGES
-from enquetes.views.answer import _FIRST_VIEWS
+from enquetes.answering.snapshot import snapshots_clear
 from tests import factories
 from tests.services import celery_worker, redis_url_or_skip  # noqa: F401  (fixtures)
 
@@ -34,15 +32,11 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
-def _forget_frozen_pages():
-    """Rolled-back tests may reuse ids (SQLite): no page cache survives a test."""
-    _FROZEN_PAGES.clear()
-    _FIRST_VIEWS.clear()
-    _CAMPAIGNS.clear()
+def _forget_snapshots():
+    """Rolled-back tests may reuse ids (SQLite): no questionnaire snapshot survives a test."""
+    snapshots_clear()
     yield
-    _FROZEN_PAGES.clear()
-    _FIRST_VIEWS.clear()
-    _CAMPAIGNS.clear()
+    snapshots_clear()
 
 
 @pytest.fixture(autouse=True)

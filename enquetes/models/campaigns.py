@@ -144,7 +144,7 @@ class Invitation(models.Model):
     phone = models.CharField("téléphone", max_length=30, blank=True)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     # The indexed part of the token used to find the row; the whole token is then compared in
-    # constant time (see enquetes.access).
+    # constant time (see enquetes.answering.tokens).
     token_prefix = models.GeneratedField(
         expression=Left("token", TOKEN_PREFIX_LENGTH),
         output_field=models.CharField(max_length=TOKEN_PREFIX_LENGTH),

@@ -1,7 +1,8 @@
 """Buyer side: a survey answered from the link of an e-mail, without an account.
 
-A GET never changes anything (mail scanners open links): a response is "started" by its first
-saved page. Pages are served with noindex and no-store.
+The journey itself (token, snapshot, answers, saving) is `enquetes.answering`. A GET never
+changes anything (mail scanners open links): a response is "started" by its first saved page.
+Pages are served with noindex and no-store.
 """
 
 from __future__ import annotations
@@ -9,48 +10,29 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from enquetes.access import invitation_from_token
-from enquetes.forms.answer import PageForm, initial_from, shown_questions
-from enquetes.models import Invitation
-from enquetes.services.answering import (
+from enquetes.answering.forms import answers_clean, error_links, page_html, posted_values
+from enquetes.answering.saving import (
     AlreadyAnswered,
-    draft_after,
     first_unfinished_page,
-    invitation_values,
-    missing_required,
-    pages_of,
-    response_save_page,
+    page_save,
+    saved_values,
 )
+from enquetes.answering.snapshot import snapshot_of
+from enquetes.answering.tokens import LinkState, invitation_from_token, link_state
 from enquetes.services.sending import invitation_unsubscribe
 
-
-def _state_page(request, invitation: Invitation | None):
-    """The page to show instead of the survey, if any: unknown, expired, not open, answered."""
-    if invitation is None:
-        return render(request, "buyer/state.html", {"state": "unknown"}, status=404)
-    campaign = invitation.campaign
-    if invitation.answered_at:
-        return render(request, "buyer/state.html", {"state": "answered", "campaign": campaign})
-    status = campaign.status()
-    if status == campaign.Status.CLOSED:
-        return render(
-            request, "buyer/state.html", {"state": "closed", "campaign": campaign}, status=410
-        )
-    if status != campaign.Status.OPEN:
-        return render(
-            request, "buyer/state.html", {"state": "not_open", "campaign": campaign}, status=403
-        )
-    if invitation.is_expired():
-        return render(
-            request, "buyer/state.html", {"state": "expired", "campaign": campaign}, status=410
-        )
-    return None
+STATE_STATUS = {
+    LinkState.UNKNOWN: 404,
+    LinkState.ANSWERED: 200,
+    LinkState.CLOSED: 410,
+    LinkState.NOT_OPEN: 403,
+    LinkState.EXPIRED: 410,
+}
 
 
 def _noindex(response):
@@ -58,22 +40,27 @@ def _noindex(response):
     return response
 
 
+def _state_page(request, invitation, state: LinkState):
+    """The page shown instead of the survey: unknown link, answered, not open, closed, expired."""
+    context = {"state": state, "campaign": invitation.campaign if invitation else None}
+    return _noindex(render(request, "buyer/state.html", context, status=STATE_STATUS[state]))
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def survey_start(request, token: str):
     invitation = invitation_from_token(token)
-    if state := _state_page(request, invitation):
-        return _noindex(state)
-    pages = pages_of(invitation.campaign.questionnaire)
-    values = invitation_values(invitation)
+    if (state := link_state(invitation, timezone.now())) != LinkState.OPEN:
+        return _state_page(request, invitation, state)
+    snapshot = snapshot_of(invitation.campaign.questionnaire)
+    values = saved_values(invitation)
     context = {
-        "invitation": invitation,
         "campaign": invitation.campaign,
         "questionnaire": invitation.campaign.questionnaire,
         "token": token,
-        "pages": pages,
-        "resume_at": first_unfinished_page(pages, values) if values else None,
+        "pages": snapshot.pages,
+        "resume_at": first_unfinished_page(snapshot, values) if values else None,
     }
     return _noindex(render(request, "buyer/start.html", context))
 
@@ -82,85 +69,45 @@ def survey_start(request, token: str):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def survey_page(request, token: str, number: int):
+    """GET: the page with the answers saved so far. POST: the page's answers checked, then
+    saved (and on the last page submitted), or drawn back with their errors."""
     invitation = invitation_from_token(token)
-    if state := _state_page(request, invitation):
-        return _noindex(state)
-    pages = pages_of(invitation.campaign.questionnaire)
-    if not 1 <= number <= len(pages):
+    if (state := link_state(invitation, timezone.now())) != LinkState.OPEN:
+        return _state_page(request, invitation, state)
+    snapshot = snapshot_of(invitation.campaign.questionnaire)
+    page = snapshot.page(number)
+    if page is None:
         raise Http404
-    page = pages[number - 1]
-    values = invitation_values(invitation)
-    questionnaire = invitation.campaign.questionnaire
-    first_view = request.method != "POST" and not values and questionnaire.is_frozen
-    form = None
-    questions_html = _FIRST_VIEWS.get(_first_view_key(questionnaire, page)) if first_view else None
-    if questions_html is None:
-        form = PageForm(
-            request.POST or None,
-            questions=page.questions,
-            earlier=values,
-            initial=initial_from(values, page.questions),
-        )
-        if request.method == "POST" and form.is_valid():
-            return _save(invitation, token, pages, page, values, form.answers())
-        if first_view:
-            questions_html = _first_view_block(questionnaire, page, form)
+    saved = saved_values(invitation)
+    if request.method != "POST":
+        return _page(request, invitation, token, snapshot, page, saved, given=saved, errors={})
+    answers, errors = answers_clean(page.questions, request.POST, earlier=saved)
+    if errors:
+        given = posted_values(page, request.POST)
+        return _page(request, invitation, token, snapshot, page, saved, given, errors)
+    try:
+        next_page = page_save(
+            invitation=invitation, snapshot=snapshot, page=page, answers=answers,
+            now=timezone.now(),
+        )  # fmt: skip
+    except AlreadyAnswered:
+        next_page = None
+    if next_page is None:
+        return redirect("survey_thanks", token=token)
+    return redirect("survey_page", token=token, number=next_page)
+
+
+def _page(request, invitation, token, snapshot, page, saved, given, errors):
     context = {
-        "invitation": invitation,
         "campaign": invitation.campaign,
         "token": token,
-        "form": form,
-        "questions_html": questions_html,
-        "shown": None if questions_html else shown_questions(form),
         "page": page,
-        "pages": pages,
-        "is_last": number == len(pages),
+        "pages": snapshot.pages,
+        "is_last": page.number == len(snapshot.pages),
+        "questions_html": page_html(page, earlier=saved, given=given, errors=errors),
+        "errors": error_links(page, errors),
     }
     return _noindex(render(request, "buyer/page.html", context))
-
-
-def _save(invitation, token: str, pages: list, page, values: dict, answers: dict):
-    """Save the page; on the last page, submit in the same transaction unless a required
-    answer is missing somewhere (checked in memory)."""
-    missing = missing_required(pages, draft_after(values, page.questions, answers))
-    last = page.number == len(pages)
-    try:
-        response_save_page(
-            invitation=invitation,
-            questions=page.questions,
-            cleaned=answers,
-            now=timezone.now(),
-            submit=last and not missing,
-        )
-    except AlreadyAnswered:
-        return redirect("survey_thanks", token=token)
-    if not last:
-        return redirect("survey_page", token=token, number=page.number + 1)
-    if missing:
-        first = next(p.number for p in pages if missing[0] in p.questions)
-        return redirect("survey_page", token=token, number=first)
-    return redirect("survey_thanks", token=token)
-
-
-# The question block of a first view (nothing saved, nothing posted) is the same for every
-# invitee of a frozen questionnaire: rendered once per process.
-_FIRST_VIEWS: dict[tuple, str] = {}
-
-
-def _first_view_key(questionnaire, page) -> tuple:
-    return (questionnaire.pk, questionnaire.frozen_at, page.number)
-
-
-def _first_view_block(questionnaire, page, form) -> str:
-    key = _first_view_key(questionnaire, page)
-    html = _FIRST_VIEWS.get(key)
-    if html is None:
-        if len(_FIRST_VIEWS) > 256:
-            _FIRST_VIEWS.clear()
-        html = _FIRST_VIEWS[key] = render_to_string(
-            "buyer/_questions.html", {"shown": shown_questions(form)}
-        )
-    return html
 
 
 @login_not_required
@@ -169,7 +116,7 @@ def _first_view_block(questionnaire, page, form) -> str:
 def survey_thanks(request, token: str):
     invitation = invitation_from_token(token)
     if invitation is None:
-        return _noindex(_state_page(request, None))
+        return _state_page(request, None, LinkState.UNKNOWN)
     return _noindex(
         render(request, "buyer/thanks.html", {"campaign": invitation.campaign, "token": token})
     )
@@ -184,7 +131,7 @@ def unsubscribe(request, token: str):
     stops the reminders of this campaign."""
     invitation = invitation_from_token(token)
     if invitation is None:
-        return _noindex(_state_page(request, None))
+        return _state_page(request, None, LinkState.UNKNOWN)
     done = invitation.unsubscribed_at is not None
     if request.method == "POST":
         invitation_unsubscribe(invitation=invitation, now=timezone.now())

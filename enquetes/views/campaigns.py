@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from cooperatives.access import get_object_for, permission_required
 from cooperatives.models import Permission
-from enquetes.forms.answer import PageForm
+from enquetes.answering.forms import ResponseEntryForm
+from enquetes.answering.saving import AlreadyAnswered, response_enter
+from enquetes.answering.snapshot import snapshot_of
 from enquetes.forms.staff import CampaignForm, ChannelForm, ImportForm
 from enquetes.models import Campaign, Invitation, Message, PopulationImport
-from enquetes.services.answering import AlreadyAnswered, pages_of, response_enter
 from enquetes.services.campaigns import CampaignError, campaign_launch, population_buyers
 from enquetes.services.importing import (
     ImportFileError,
@@ -209,9 +210,8 @@ def response_entry(request, invitation_id: int):
         Invitation.objects.select_related("campaign__questionnaire"),
         pk=invitation_id,
     )
-    pages = pages_of(invitation.campaign.questionnaire)
-    questions = [q for page in pages for q in page.questions]
-    form = PageForm(request.POST or None, questions=questions, earlier={})
+    snapshot = snapshot_of(invitation.campaign.questionnaire)
+    form = ResponseEntryForm(request.POST or None, snapshot=snapshot)
     channel = ChannelForm(request.POST or None)
     if invitation.answered_at:
         messages.info(request, "Cette personne a déjà répondu.")
@@ -219,7 +219,7 @@ def response_entry(request, invitation_id: int):
     if request.method == "POST" and form.is_valid() and channel.is_valid():
         try:
             response_enter(
-                invitation=invitation, pages=pages, cleaned=form.answers(),
+                invitation=invitation, snapshot=snapshot, answers=form.answers,
                 channel=channel.cleaned_data["channel"], user=request.user, now=timezone.now(),
             )  # fmt: skip
         except AlreadyAnswered:
@@ -230,5 +230,5 @@ def response_entry(request, invitation_id: int):
     return render(
         request,
         "enquetes/response_entry.html",
-        {"invitation": invitation, "form": form, "channel": channel, "pages": pages},
+        {"invitation": invitation, "form": form, "channel": channel},
     )

@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from enquetes.answering.saving import AlreadyAnswered, response_save_page, response_submit
 from enquetes.models import Answer, Choice, Invitation, Question, Questionnaire, Response, Section
 from enquetes.models.campaigns import new_token
-from enquetes.services.answering import AlreadyAnswered, response_save_page, response_submit
 from tests.buyer.conftest import (
     csrf_post,
     make_campaign,
@@ -140,7 +140,6 @@ def test_a_closed_campaign_answers_410_and_says_the_survey_is_over(client, coop_
     assert not Response.objects.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8: answering pages read a one-minute campaign cache")
 def test_a_closing_date_brought_forward_in_the_admin_stops_answers_as_soon_as_it_passes(
     client, campaign, invitation
 ):
@@ -316,6 +315,40 @@ def test_an_answer_not_offered_is_refused(client, invitation, questions):
     assert response.status_code == 200
     assert "Cette réponse n&#x27;est pas proposée." in response.content.decode()
     assert not Response.objects.exists()
+
+
+def test_a_comment_over_3000_characters_is_refused_with_its_length(client, invitation, questions):
+    comment = questions["commentaire"]
+
+    response = csrf_post(client, page_url(invitation, 6), {f"q{comment.pk}": "é" * 3001})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Votre réponse compte 3\u202f001 caractères : 3\u202f000 au plus." in content
+    assert f'href="#id_q{comment.pk}"' in content
+    assert "é" * 3001 in content  # kept in the box, to be shortened
+    invitation.refresh_from_db()
+    assert invitation.draft == {}
+
+
+def test_a_comment_of_3000_characters_is_kept(client, invitation, questions):
+    comment = questions["commentaire"]
+    answer_pages(client, invitation, triennial_answers(questions)[:5])
+
+    answer_pages(client, invitation, [{f"q{comment.pk}": " " + "é" * 3000 + " "}], first=6)
+
+    assert Answer.objects.get(question=comment).text == "é" * 3000
+
+
+def test_an_option_ticked_twice_is_saved_once(client, invitation, questions):
+    points = questions["points_forts"]
+    pages = triennial_answers(questions)
+    pages[4][f"q{points.pk}"] = ["prix", "prix", "quartier"]
+
+    answer_pages(client, invitation, pages)
+
+    rows = Answer.objects.filter(question=points)
+    assert sorted(rows.values_list("value", flat=True)) == ["prix", "quartier"]
 
 
 # Leaving and coming back -------------------------------------------------------------------------

@@ -550,7 +550,6 @@ def test_an_answer_conditioned_on_a_hidden_question_is_dropped_too(
     assert "sav_recontacte" not in answers
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8: cached answer fields share their widget")
 def test_an_invalid_entry_leaves_no_error_mark_on_the_next_entry_page(
     client, staff_a, coop_a, programme_a
 ):

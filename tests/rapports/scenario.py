@@ -11,8 +11,8 @@ from django.utils import timezone
 from cooperatives.models import Cooperative, User
 from engagements.models import Action, Commitment, Evidence, Indicator, IsoSubject, Measurement
 from engagements.services.charter import commitments_create_charter
+from enquetes.answering.saving import response_save_page, response_submit
 from enquetes.models import Campaign, Invitation, Question
-from enquetes.services.answering import response_save_page, response_submit
 from enquetes.services.campaigns import campaign_launch
 from tests import factories
 from tests.engagements.factories import (
