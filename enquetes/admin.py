@@ -19,3 +19,9 @@ class CampaignAdmin(admin.ModelAdmin):
     list_filter = ["cooperative", "kind", "anonymous"]
     readonly_fields = ["launched_at"]
     raw_id_fields = ["questionnaire"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """A launched campaign shows what may no longer change as text (see Campaign.clean)."""
+        if obj is not None and obj.launched_at is not None:
+            return [*self.readonly_fields, *Campaign.FIXED_ONCE_LAUNCHED]
+        return self.readonly_fields

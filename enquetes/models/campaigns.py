@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Left
@@ -28,6 +29,13 @@ class CampaignQuerySet(TenantQuerySet):
 
 
 class Campaign(models.Model):
+    """A survey of a population with one questionnaire, between two dates.
+
+    Once launched, a campaign keeps what its invitations were made and answered under: only its
+    name and its reminders may change, and its closing date may be brought forward (not before
+    today). `clean()` says so, hence every model form, the admin's included.
+    """
+
     class Status(models.TextChoices):
         DRAFT = "draft", "En préparation"
         SCHEDULED = "scheduled", "Programmée"
@@ -83,8 +91,61 @@ class Campaign(models.Model):
             ),
         ]
 
+    # What never changes once the campaign is launched, and why.
+    FIXED_ONCE_LAUNCHED = {
+        "cooperative": "Une campagne lancée reste à sa coopérative.",
+        "questionnaire": (
+            "Le questionnaire d'une campagne lancée ne change plus : des personnes y répondent."
+        ),
+        "kind": "Le type d'une campagne lancée ne change plus.",
+        "key_step": (
+            "L'étape clé d'une campagne lancée ne change plus : elle désigne qui est invité."
+        ),
+        "days_after_step": (
+            "Le délai après l'étape d'une campagne lancée ne change plus : il fixe qui est invité "
+            "et quand."
+        ),
+        "opens_on": (
+            "L'ouverture d'une campagne lancée ne change plus : les invitations en dépendent."
+        ),
+        "anonymous": (
+            "L'anonymat d'une campagne lancée ne change plus : les personnes invitées répondent "
+            "sous cette promesse."
+        ),
+        "population": (
+            "La population d'une campagne lancée ne change plus : ses invitations sont faites."
+        ),
+    }
+    CLOSES_LATER = (
+        "La clôture d'une campagne lancée peut être avancée, pas repoussée : chaque invitation "
+        "expire à la date annoncée dans son e-mail."
+    )
+    CLOSES_IN_THE_PAST = "La clôture ne peut pas être avancée avant aujourd'hui."
+
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse what may not change on a launched campaign (compared with the stored row)."""
+        fixed = {name: self._meta.get_field(name).attname for name in self.FIXED_ONCE_LAUNCHED}
+        stored = None
+        if self.pk is not None:
+            launched = Campaign.objects.filter(pk=self.pk, launched_at__isnull=False)
+            stored = launched.values("closes_on", *fixed.values()).first()
+        if stored is None:  # not launched: anything may change
+            return
+        errors = {
+            name: message
+            for name, message in self.FIXED_ONCE_LAUNCHED.items()
+            if getattr(self, fixed[name]) != stored[fixed[name]]
+        }
+        if self.closes_on is not None and self.closes_on != stored["closes_on"]:
+            if self.closes_on > stored["closes_on"]:
+                errors["closes_on"] = self.CLOSES_LATER
+            elif self.closes_on < timezone.localdate():
+                errors["closes_on"] = self.CLOSES_IN_THE_PAST
+        if errors:
+            raise ValidationError(errors)
 
     def status(self, today: dt.date | None = None) -> str:
         today = today or timezone.localdate()
