@@ -5,7 +5,7 @@ invitations (message number 0) were sent 15 days ago, with reminder_days=[7]: th
 10,000 reminders. Starts on 127.0.0.1 an aiosmtpd server (own process) that counts the messages
 of each recipient, and a Celery worker (`celery -A coopqualite worker --concurrency 2 --pool
 prefork`) on a Redis database of its own (purged first). Then runs in this process, with the
-same settings (no eager mode), the logic of `enquetes.tasks.surveys_dispatch_task` (plan +
+same settings (no eager mode), `enquetes.services.dispatch.surveys_dispatch` (plan +
 enqueue), every batch being enqueued twice (a duplicated delivery of each task), and times from
 the first enqueue until the SMTP server has received the 10,000 messages, then waits for the
 queue to drain and checks that nobody received a message twice.
@@ -241,10 +241,12 @@ def main() -> None:
         setup_django(env)
         import redis
         from django.db.models import Count
+        from django.utils import timezone
 
         from coopqualite.celery import app
         from enquetes import tasks
         from enquetes.models import Message
+        from enquetes.services import dispatch
 
         assert not app.conf.task_always_eager and app.conf.broker_url == redis_url
         t0 = time.perf_counter()
@@ -260,7 +262,8 @@ def main() -> None:
         twice = Twice(tasks.messages_send_task)
         start = time.perf_counter()
         with mock.patch.object(tasks, "messages_send_task", twice):
-            queued = tasks.surveys_dispatch_task()  # plan + sweep + enqueue, in this process
+            # plan + sweep + enqueue, in this process
+            queued = dispatch.surveys_dispatch(now=timezone.now()).queued
         dispatched = time.perf_counter()
         planned = Message.objects.filter(number=1).count()
         assert queued == planned == args.invitations, (queued, planned)
@@ -291,7 +294,7 @@ def main() -> None:
         left = statuses.get(Message.Status.PENDING, 0)
         requeued = late = 0
         if left:
-            requeued = tasks.surveys_dispatch_task()
+            requeued = dispatch.surveys_dispatch(now=timezone.now()).queued
             deadline = time.monotonic() + 60
             while smtp.received < received + left and time.monotonic() < deadline:
                 time.sleep(0.05)
@@ -310,7 +313,7 @@ def main() -> None:
     twice_or_more = sum(1 for n in counts.values() if n > 1)  # over both dispatches
     print(
         f"dispatch (plan + enqueue) in this process: {dispatched - start:.2f} s; "
-        f"{planned:,} reminders planned, {twice.batches} batches of {tasks.BATCH} "
+        f"{planned:,} reminders planned, {twice.batches} batches of {dispatch.BATCH} "
         f"each queued twice ({2 * twice.batches} tasks); worker: prefork, "
         f"concurrency {args.concurrency}"
     )

@@ -291,7 +291,7 @@ class JourneyStep(models.TextChoices):
 
     RESERVED = "reserved", "Réservation signée"
     DEED = "deed", "Acte authentique signé"
-    PARFAIT_ACHEVEMENT = "parfait_achevement", "Livré, année de parfait achèvement"
+    PERFECT_COMPLETION = "perfect_completion", "Livré, année de parfait achèvement"
     COMPLETED = "completed", "Parfait achèvement terminé"
 
 
@@ -303,7 +303,7 @@ def journey_step_conditions(today: dt.date, prefix: str = "") -> dict[JourneySte
     return {
         JourneyStep.RESERVED: ~deed & ~delivered,
         JourneyStep.DEED: deed & ~delivered,
-        JourneyStep.PARFAIT_ACHEVEMENT: delivered & ~completed,
+        JourneyStep.PERFECT_COMPLETION: delivered & ~completed,
         JourneyStep.COMPLETED: completed,
     }
 
@@ -394,14 +394,7 @@ class Buyer(models.Model):
         if self.delivery_date and self.delivery_date <= today:
             if self.perfect_completion_end and self.perfect_completion_end <= today:
                 return JourneyStep.COMPLETED
-            return JourneyStep.PARFAIT_ACHEVEMENT
+            return JourneyStep.PERFECT_COMPLETION
         if self.deed_date and self.deed_date <= today:
             return JourneyStep.DEED
         return JourneyStep.RESERVED
-
-    @property
-    def delivery_notice_days(self) -> int | None:
-        """Days between the announcement of the delivery month and the delivery itself."""
-        if self.delivery_date and self.delivery_month_announced_on:
-            return (self.delivery_date - self.delivery_month_announced_on).days
-        return None

@@ -1,7 +1,6 @@
-"""Housekeeping tasks and the worker's own health probe."""
+"""Celery tasks of the tenancy app: the worker's own health probe, the password reset mail."""
 
 from celery import shared_task
-from django.core import management
 
 from cooperatives.models import Cooperative
 from cooperatives.password_reset import password_reset_send
@@ -12,12 +11,6 @@ from coopqualite.mail import TransientSendError
 def ping() -> dict:
     """Answer from a worker with what it sees of the database: proves both are reachable."""
     return {"pong": True, "cooperatives": Cooperative.objects.count()}
-
-
-@shared_task
-def sessions_clear() -> None:
-    """Delete expired sessions: the same work as `manage.py clearsessions`, for beat."""
-    management.call_command("clearsessions")
 
 
 @shared_task(

@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from coopqualite.formats import NNBSP, format_number
+
 GOOD = "#1a7f37"
 BAD = "#b42318"
 NEUTRAL = "#1d4f91"
@@ -36,9 +38,8 @@ def _scale(values: Sequence[float], extra: Sequence[float]) -> tuple[float, floa
 
 
 def _fmt(value: float) -> str:
-    """French number: one decimal at most, decimal comma, narrow space between thousands."""
-    text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u202f").replace(".", ",")
+    """An axis or target label: one decimal at most."""
+    return format_number(value, 1, trim=True)
 
 
 def sparkline(
@@ -126,7 +127,7 @@ def line_chart(
             f'<line x1="{left}" x2="{width - right}" y1="{ty:.1f}" y2="{ty:.1f}" '
             f'stroke="{BAD}" stroke-width="1.5" stroke-dasharray="6 4"/>'
             f'<text x="{width - right}" y="{ty - 4:.1f}" text-anchor="end" fill="{BAD}">'
-            f"cible {escape(_fmt(float(target)))}\u202f{escape(unit)}</text>"
+            f"cible {escape(_fmt(target))}{NNBSP}{escape(unit)}</text>"
         )
     coords = []
     every = max(1, len(points) // 8)

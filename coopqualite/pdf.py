@@ -1,15 +1,16 @@
 """PDF rendering with WeasyPrint, fetching nothing but the project's own static files.
 
-`render_pdf(template, context)` renders a Django template to a PDF/A-3b document, tagged for
-accessibility. The URL fetcher serves files under STATIC_URL from disk (collected files, or the
-finders in development) and refuses everything else: no network, no file:// path, no other
-scheme, whatever user content may hold.
+`render_pdf(template, context)`, the one entry point, renders a Django template to a PDF/A-3b
+document, tagged for accessibility, and tells its number of pages. The URL fetcher serves files
+under STATIC_URL from disk (collected files, or the finders in development) and refuses
+everything else: no network, no file:// path, no other scheme, whatever user content may hold.
 """
 
 from __future__ import annotations
 
 import logging
 import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -74,12 +75,15 @@ def _static_path(url: str) -> Path | None:
 PDF_OPTIONS = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}
 
 
-def html_to_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> tuple[bytes, int]:
-    """The PDF/A-3b (tagged) of an HTML document, and its number of pages."""
+@dataclass(frozen=True)
+class Pdf:
+    content: bytes
+    pages: int
+
+
+def render_pdf(template: str, context: dict, *, fetcher: StaticOnlyFetcher | None = None) -> Pdf:
+    """The PDF/A-3b (tagged) of a Django template, and its number of pages."""
+    html = render_to_string(template, context)
     fetcher = fetcher or StaticOnlyFetcher()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(**PDF_OPTIONS)
-    return document.write_pdf(**PDF_OPTIONS), len(document.pages)
-
-
-def render_pdf(template: str, context: dict, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
-    return html_to_pdf(render_to_string(template, context), fetcher=fetcher)[0]
+    return Pdf(content=document.write_pdf(**PDF_OPTIONS), pages=len(document.pages))

@@ -211,21 +211,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
-# Periodic jobs. Each entry expires before its next run so that a backlog never piles up; each
-# has a management command that does the same work for cron users.
+# Periodic jobs, each in its app's periodic.py. Each entry expires before its next run so that a
+# backlog never piles up; each has a management command that does the same work for cron users.
 CELERY_BEAT_SCHEDULE = {
     "sessions-clear": {
-        "task": "cooperatives.tasks.sessions_clear",
+        "task": "cooperatives.periodic.sessions_clear",
         "schedule": timedelta(hours=24),
         "options": {"expires": 60 * 60 * 23},
     },
     "surveys-dispatch": {
-        "task": "enquetes.tasks.surveys_dispatch_task",
+        "task": "enquetes.periodic.surveys_dispatch_task",
         "schedule": timedelta(minutes=10),
         "options": {"expires": 60 * 9},
     },
     "indicators-refresh": {
-        "task": "engagements.tasks.indicators_refresh_task",
+        "task": "engagements.periodic.indicators_refresh_task",
         "schedule": timedelta(hours=6),
         "options": {"expires": 60 * 60 * 5},
     },

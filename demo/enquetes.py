@@ -15,7 +15,7 @@ from engagements.models import Indicator
 from engagements.services.measuring import measurement_compute
 from enquetes import scales
 from enquetes.models import Answer, Campaign, Invitation, Message, Question, Response
-from enquetes.services.campaigns import campaign_launch
+from enquetes.services.campaigns import campaign_start
 from enquetes.services.questionnaires import (
     questionnaire_freeze,
     questionnaire_from_template,
@@ -170,7 +170,7 @@ def enquetes_seed(*, cooperative: Cooperative, reference: dt.date, rng: random.R
         opens_on=reference - dt.timedelta(days=240), closes_on=reference + dt.timedelta(days=125),
         anonymous=False, reminder_days=[7, 14],
     )  # fmt: skip
-    campaign_launch(campaign=running, now=timezone.now())
+    campaign_start(campaign=running, now=timezone.now())
     _answer_some(running, rng, share=0.45)
     _indicators_from_surveys(cooperative=cooperative, reference=reference)
 

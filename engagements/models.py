@@ -221,23 +221,29 @@ class Measurement(models.Model):
 
 
 class ActionQuerySet(TenantQuerySet):
-    OPEN = ("planned", "in_progress")
-
     def open(self) -> ActionQuerySet:
-        return self.filter(status__in=self.OPEN)
+        return self.filter(Action.open_q())
 
     def late(self, today: dt.date | None = None) -> ActionQuerySet:
-        return self.open().filter(due_date__lt=today or timezone.localdate())
+        return self.filter(Action.late_q(today or timezone.localdate()))
 
 
 class Action(models.Model):
-    """An item of the action plan. "Late" is derived: open and past its due date."""
+    """An item of the action plan. "Late" is derived: open and past its due date.
+
+    What "open" and "late" mean is stated here once: `OPEN_STATUSES`, the Q builders `open_q` /
+    `late_q` (with a relation prefix for annotations through a relation, e.g. "actions__" from
+    a commitment), used by `Action.objects.open()` / `.late()`, and `is_open` / `is_late` for
+    one row.
+    """
 
     class Status(models.TextChoices):
         PLANNED = "planned", "Prévue"
         IN_PROGRESS = "in_progress", "En cours"
         DONE = "done", "Réalisée"
         ABANDONED = "abandoned", "Abandonnée"
+
+    OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
 
     cooperative_path = "cooperative"
 
@@ -281,9 +287,24 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def open_q(cls, prefix: str = "") -> Q:
+        """Open: planned or in progress."""
+        return Q(**{f"{prefix}status__in": cls.OPEN_STATUSES})
+
+    @classmethod
+    def late_q(cls, today: dt.date, prefix: str = "") -> Q:
+        """Late on `today`: open, and due before that day."""
+        return cls.open_q(prefix) & Q(**{f"{prefix}due_date__lt": today})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
     def is_late(self, today: dt.date | None = None) -> bool:
+        """The same rule as `late_q`, for one action."""
         return (
-            self.status in ActionQuerySet.OPEN
+            self.is_open
             and self.due_date is not None
             and self.due_date < (today or timezone.localdate())
         )

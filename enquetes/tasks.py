@@ -1,12 +1,12 @@
-"""Thin Celery tasks: take ids, call a service, return."""
+"""Celery tasks of the surveys app: ids in, one service call, return.
+
+Only the modules that do the work are imported here (`services.sending`); the services that
+queue these tasks (`services.dispatch`) import this module, never the reverse.
+"""
 
 from celery import shared_task
-from django.db import transaction
-from django.utils import timezone
 
-from enquetes.services import campaigns, sending
-
-BATCH = 50
+from enquetes.services import sending
 
 
 @shared_task(
@@ -19,23 +19,3 @@ BATCH = 50
 def messages_send_task(message_ids: list[int]) -> dict:
     report = sending.messages_send(message_ids=message_ids)
     return report.__dict__
-
-
-def enqueue_pending(limit: int | None = None) -> int:
-    """Queue the pending messages in batches, once the current transaction commits."""
-    ids = sending.pending_message_ids(limit=limit)
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        transaction.on_commit(lambda batch=batch: messages_send_task.delay(batch))
-    return len(ids)
-
-
-@shared_task
-def surveys_dispatch_task() -> int:
-    """Periodic: invite key-step buyers who became due, plan invitations and reminders, queue
-    what is pending, and mark messages stuck by a crash."""
-    now = timezone.now()
-    campaigns.key_step_invitations_create(now=now)
-    sending.messages_plan(now=now)
-    sending.messages_sweep(now=now)
-    return enqueue_pending()

@@ -1,7 +1,10 @@
+"""Celery tasks of the report app: ids in, one service call, return. Imports only the building
+service; `rapports.services.requests` queues these tasks."""
+
 from celery import shared_task
 
 from rapports.models import Report
-from rapports.services import report_build
+from rapports.services.building import report_build
 
 
 @shared_task(time_limit=15 * 60)

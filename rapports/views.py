@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from cooperatives.access import get_object_for, permission_required
 from cooperatives.models import Cooperative, Permission
 from rapports.models import Report
-from rapports.services import report_html, report_request
+from rapports.services.building import report_html
+from rapports.services.requests import report_request
 from rapports.throttle import report_request_refusal
 
 

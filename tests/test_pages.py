@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from engagements.charter import COMMITMENTS, PRINCIPLES
 from engagements.models import Commitment, Principle
+from engagements.reference import COMMITMENTS, PRINCIPLES
 from engagements.services.charter import commitments_create_charter
 from tests.factories import BuyerFactory, CooperativeFactory, LotFactory, ProgrammeFactory
 

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from cooperatives.models import Buyer, Cooperative, Federation, JourneyStep, Lot, Programme, User
 from demo.builders import DEMO_PASSWORD
-from engagements.charter import COMMITMENTS, PRINCIPLES
 from engagements.models import Commitment, Principle
+from engagements.reference import COMMITMENTS, PRINCIPLES
 
 SEED_SETTINGS = {
     "DEBUG": True,

@@ -22,7 +22,7 @@ from django.utils import timezone
 from engagements.models import Action, Commitment, Evidence, Indicator, Measurement
 from engagements.services.evidence import evidence_add
 from enquetes.models import Answer, Campaign, Invitation, PopulationImport, Question, Response
-from enquetes.services.campaigns import campaign_launch
+from enquetes.services.campaigns import campaign_start
 from enquetes.services.questionnaires import questionnaire_from_template
 from rapports.models import Report
 from tests import factories
@@ -197,7 +197,7 @@ def secret_a(coop_a, programme_a, staff_a):
         kind="triennial", opens_on=timezone.localdate(),
         closes_on=timezone.localdate() + dt.timedelta(days=30), anonymous=False,
     )  # fmt: skip
-    campaign_launch(campaign=campaign, now=timezone.now())
+    campaign_start(campaign=campaign, now=timezone.now())
     answered = Invitation.objects.get(campaign=campaign, buyer=answered_buyer)
     answered.answered_at = timezone.now()
     answered.save(update_fields=["answered_at"])

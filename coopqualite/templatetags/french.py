@@ -1,18 +1,26 @@
-"""French typography and number formatting for templates (pages and the PDF report)."""
+"""French typography for templates (pages and the PDF report), and the template filters of
+`coopqualite.formats`, the one number formatter."""
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from django import template
+from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from coopqualite.formats import (
+    NBSP,
+    NNBSP,
+    format_measure,
+    format_number,
+    format_percent,
+    format_points,
+)
+
 register = template.Library()
 
-NNBSP = "\u202f"  # narrow no-break space, before ; ! ? and inside « »
-NBSP = "\u00a0"  # no-break space, before :
 _BEFORE_TALL = re.compile(r"[ \u00a0]+([;!?»])")
 _BEFORE_COLON = re.compile(r"[ \u00a0]+:")
 _AFTER_GUILLEMET = re.compile(r"«[ \u00a0]+")
@@ -30,36 +38,26 @@ def typo(text) -> str:
     return mark_safe(value)
 
 
-def format_number(value, decimals: int = 0) -> str:
-    """1234567.891 → "1 234 567,9" (narrow no-break space between thousands)."""
-    if value is None or value == "":
-        return "—"
-    number = Decimal(str(value))
-    text = f"{number:,.{decimals}f}"
-    return text.replace(",", NNBSP).replace(".", ",")
-
-
 @register.filter
 def fr_number(value, decimals: int = 0) -> str:
     return format_number(value, int(decimals))
 
 
 @register.filter
+def fr_measure(value) -> str:
+    """A measured or target value, without trailing zeros: 85.50 → "85,5"."""
+    return format_measure(value)
+
+
+@register.filter
 def fr_percent(value, decimals: int = 0) -> str:
-    if value is None or value == "":
-        return "—"
-    return f"{format_number(value, int(decimals))}{NBSP}%"
+    return format_percent(value, int(decimals))
 
 
 @register.filter
 def fr_points(value, decimals: int = 0) -> str:
     """A signed change in points: +3 pts, −2 pts."""
-    if value is None or value == "":
-        return "—"
-    number = round(Decimal(str(value)), int(decimals))
-    sign = "+" if number > 0 else ("−" if number < 0 else "")
-    unit = "pts" if abs(number) >= 2 else "pt"
-    return f"{sign}{format_number(abs(number), int(decimals))}{NBSP}{unit}"
+    return format_points(value, int(decimals))
 
 
 @register.filter
@@ -67,7 +65,5 @@ def fr_date(value) -> str:
     """A date written out the French way: "1er mars 2026", "31 décembre 2026"."""
     if not value:
         return ""
-    from django.utils.dateformat import format as date_format
-
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {date_format(value, 'F Y')}"

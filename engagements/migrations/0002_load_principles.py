@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from engagements.charter import PRINCIPLES
+from engagements.reference import PRINCIPLES
 
 
 def load_principles(apps, schema_editor):

@@ -1,8 +1,8 @@
 from django.db import transaction
 
 from cooperatives.models import Cooperative
-from engagements.charter import COMMITMENTS, PRINCIPLES
 from engagements.models import Commitment, Principle
+from engagements.reference import COMMITMENTS, PRINCIPLES
 
 
 def principles_sync() -> None:

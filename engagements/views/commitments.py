@@ -4,35 +4,25 @@ from django.utils import timezone
 
 from cooperatives.access import get_object_for
 from cooperatives.models import Permission
-from coopqualite.charts import Point, line_chart
-from engagements import periods, scorecard
+from engagements import selectors
 from engagements.forms import CommitmentForm, IndicatorForm, MeasurementEditForm, MeasurementForm
 from engagements.history import history_rows
-from engagements.models import Action, Commitment, Evidence, Indicator, Measurement
+from engagements.models import Commitment, Indicator, Measurement
 from engagements.services.measuring import measurement_record
 
 
 def commitment_detail(request, commitment_id: int):
     commitment = get_object_for(request.user, Permission.READ, Commitment, pk=commitment_id)
-    today = timezone.localdate()
-    line = scorecard.build(Commitment.objects.filter(pk=commitment.pk), today)[0]
-    actions = (
-        Action.objects.filter(commitments=commitment)
-        .select_related("owner")
-        .order_by("status", "due_date")
-    )
-    evidence = Evidence.objects.filter(commitment=commitment).select_related("added_by")
-    history = commitment.history.select_related("history_user").order_by("-history_date")[:20]
+    detail = selectors.commitment_detail(commitment, timezone.localdate())
     return render(
         request,
         "engagements/commitment_detail.html",
         {
             "commitment": commitment,
-            "line": line,
-            "actions": actions,
-            "evidence": evidence,
-            "history": history_rows(history),
-            "today": today,
+            "line": detail.line,
+            "actions": detail.actions,
+            "evidence": detail.evidence,
+            "history": history_rows(detail.history),
             "can_edit": request.user.may(Permission.EDIT, commitment.cooperative),
         },
     )
@@ -40,36 +30,16 @@ def commitment_detail(request, commitment_id: int):
 
 def indicator_detail(request, indicator_id: int):
     indicator = get_object_for(request.user, Permission.READ, Indicator, pk=indicator_id)
-    measurements = list(
-        Measurement.objects.filter(indicator=indicator)
-        .select_related("entered_by")
-        .prefetch_related("evidence")
-        .order_by("-period_start")
-    )
-    points = [
-        Point(periods.label(indicator.period, m.period_start), m.value)
-        for m in reversed(measurements[:36])
-    ]
-    chart = line_chart(
-        points, title=f"Historique : {indicator.name}", unit=indicator.unit, target=indicator.target
-    )
-    for m in measurements:
-        m.status = scorecard.status_of(indicator, m.value)
-        m.label = periods.label(indicator.period, m.period_start)
-    history = (
-        Indicator.history.filter(id=indicator.pk)
-        .select_related("history_user")
-        .order_by("-history_date")[:20]
-    )
+    detail = selectors.indicator_detail(indicator)
     return render(
         request,
         "engagements/indicator_detail.html",
         {
             "indicator": indicator,
             "commitment": indicator.commitment,
-            "measurements": measurements,
-            "chart": chart,
-            "history": history_rows(history),
+            "measurements": detail.measurements,
+            "chart": detail.chart,
+            "history": history_rows(detail.history),
             "can_edit": request.user.may(Permission.EDIT, indicator.commitment.cooperative),
         },
     )

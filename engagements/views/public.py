@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from cooperatives.models import Cooperative
 from coopqualite.middleware import cacheable
-from engagements import scorecard
+from engagements import selectors
 from engagements.models import Commitment
 
 
@@ -14,7 +14,7 @@ def transparency(request, slug: str):
     """What the cooperative promises and its latest published results: no login, no personal
     data. Off unless the cooperative switched it on (404 otherwise, like an unknown slug)."""
     cooperative = get_object_or_404(Cooperative, slug=slug, transparency_enabled=True)
-    lines = scorecard.build(
+    lines = selectors.scorecard_lines(
         Commitment.objects.for_cooperative(cooperative),
         timezone.localdate(),
         public_only=True,

@@ -1,35 +1,22 @@
-from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
 from cooperatives.access import permission_required
 from cooperatives.models import Cooperative, Permission
-from engagements import scorecard
-from engagements.models import Commitment, Principle
+from engagements import selectors
+from engagements.models import Commitment
 
 
 def scorecard_view(request):
     """Home of a staff user: each commitment with its indicators, actions and last proof."""
     today = timezone.localdate()
-    lines = scorecard.build(Commitment.objects.visible_to(request.user), today)
+    lines = selectors.scorecard_lines(Commitment.objects.visible_to(request.user), today)
     return render(request, "engagements/scorecard.html", {"lines": lines, "today": today})
 
 
 def commitment_list(request):
     """The charter: principles and commitments as a buyer would read them, printable."""
-    principles = Principle.objects.prefetch_related(
-        Prefetch(
-            "commitments",
-            queryset=Commitment.objects.visible_to(request.user).select_related("cooperative"),
-            to_attr="visible_commitments",
-        )
-    )
-    commitments = (
-        Commitment.objects.visible_to(request.user)
-        .select_related("cooperative")
-        .prefetch_related("principles")
-        .order_by("cooperative__name", "number")
-    )
+    principles, commitments = selectors.charter(Commitment.objects.visible_to(request.user))
     return render(
         request,
         "engagements/commitment_list.html",
@@ -39,7 +26,7 @@ def commitment_list(request):
 
 @permission_required(Permission.READ_FEDERATION)
 def federation_overview(request):
-    cooperatives = scorecard.cooperative_summaries(
+    cooperatives = selectors.cooperative_summaries(
         Cooperative.objects.visible_to(request.user), timezone.localdate()
     )
     return render(request, "engagements/federation.html", {"cooperatives": cooperatives})

@@ -8,11 +8,19 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Left
 from django.utils import timezone
 
-from cooperatives.models import Buyer, Cooperative, Permission, Programme, TenantQuerySet
+from cooperatives.models import (
+    Buyer,
+    Cooperative,
+    JourneyStep,
+    Permission,
+    Programme,
+    TenantQuerySet,
+    journey_step_conditions,
+)
 from enquetes.models.questionnaires import KeyStep, Questionnaire, SurveyKind
 
 TOKEN_PREFIX_LENGTH = 12
@@ -163,6 +171,22 @@ class Campaign(models.Model):
     def is_open(self, today: dt.date | None = None) -> bool:
         return self.status(today) == self.Status.OPEN
 
+    def population_buyers(self, today: dt.date | None = None) -> QuerySet[Buyer]:
+        """The portal's buyers matching the population filter (programmes, journey steps)."""
+        today = today or timezone.localdate()
+        buyers = Buyer.objects.for_cooperative(self.cooperative_id).select_related("lot")
+        programmes = self.population.get("programmes") or []
+        if programmes:
+            buyers = buyers.filter(lot__programme_id__in=programmes)
+        steps = self.population.get("steps") or []
+        if steps:
+            conditions = journey_step_conditions(today)
+            q = conditions[JourneyStep(steps[0])]
+            for step in steps[1:]:
+                q |= conditions[JourneyStep(step)]
+            buyers = buyers.filter(q)
+        return buyers
+
     @property
     def export_permission(self) -> Permission:
         """What it takes to download the exports (one row per response). A nominative
@@ -282,10 +306,6 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{'Relance ' + str(self.number) if self.number else 'Invitation'} ({self.status})"
-
-    @property
-    def is_reminder(self) -> bool:
-        return self.number > 0
 
 
 class PopulationImport(models.Model):

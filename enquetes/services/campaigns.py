@@ -1,4 +1,4 @@
-"""Campaigns: launch, population from the portal's buyers, key-step invitations."""
+"""Campaigns: create, start (freeze, mark launched, invite the population), key-step invitations."""
 
 from __future__ import annotations
 
@@ -8,30 +8,39 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cooperatives.models import Buyer, JourneyStep, journey_step_conditions
+from cooperatives.models import Buyer, Cooperative
 from enquetes.models import Campaign, Invitation, KeyStep, SurveyKind
-from enquetes.services.questionnaires import questionnaire_freeze
+from enquetes.services.questionnaires import questionnaire_freeze, questionnaire_from_template
 
 
 class CampaignError(Exception):
     """A campaign cannot be launched as it is (message in French)."""
 
 
-def population_buyers(campaign: Campaign, today: dt.date | None = None) -> QuerySet:
-    """Buyers matching the campaign's population filter (programmes, journey steps)."""
-    today = today or timezone.localdate()
-    buyers = Buyer.objects.for_cooperative(campaign.cooperative_id).select_related("lot")
-    programmes = campaign.population.get("programmes") or []
-    if programmes:
-        buyers = buyers.filter(lot__programme_id__in=programmes)
-    steps = campaign.population.get("steps") or []
-    if steps:
-        conditions = journey_step_conditions(today)
-        q = conditions[JourneyStep(steps[0])]
-        for step in steps[1:]:
-            q |= conditions[JourneyStep(step)]
-        buyers = buyers.filter(q)
-    return buyers
+CAMPAIGN_FIELDS = [
+    "name", "kind", "key_step", "days_after_step", "opens_on", "closes_on", "anonymous",
+]  # fmt: skip
+
+
+@transaction.atomic
+def campaign_create(*, cooperative: Cooperative, fields: dict) -> Campaign:
+    """A draft campaign, on the chosen questionnaire or on a new one made from a shipped
+    template. `fields`: the campaign's own fields, and "questionnaire" or "template",
+    "reminders" (days), "source", "programmes", "steps" (its population)."""
+    questionnaire = fields["questionnaire"] or questionnaire_from_template(
+        cooperative=cooperative, template_key=fields["template"]
+    )
+    return Campaign.objects.create(
+        cooperative=cooperative,
+        questionnaire=questionnaire,
+        reminder_days=fields["reminders"],
+        population={
+            "source": fields["source"],
+            "programmes": [p.pk for p in fields["programmes"]],
+            "steps": list(fields["steps"]),
+        },
+        **{name: fields[name] for name in CAMPAIGN_FIELDS},
+    )
 
 
 def invitations_from_buyers(*, campaign: Campaign, buyers: QuerySet) -> int:
@@ -56,9 +65,11 @@ def invitations_from_buyers(*, campaign: Campaign, buyers: QuerySet) -> int:
 
 
 @transaction.atomic
-def campaign_launch(*, campaign: Campaign, now: dt.datetime) -> int:
-    """Freeze the questionnaire, mark the campaign launched and invite its population (key-step
-    campaigns invite buyers as they reach the step). Returns the number of invitations added."""
+def campaign_start(*, campaign: Campaign, now: dt.datetime) -> int:
+    """Freeze the questionnaire, mark the campaign launched and write the invitations of its
+    population (key-step campaigns invite buyers as they reach the step). Sends nothing:
+    `enquetes.services.dispatch.campaign_launch` does this, then plans and queues the e-mails.
+    Returns the number of invitations added."""
     if not Campaign.objects.filter(pk=campaign.pk, launched_at=None).update(launched_at=now):
         raise CampaignError("Cette campagne est déjà lancée.")
     campaign.launched_at = now
@@ -66,7 +77,7 @@ def campaign_launch(*, campaign: Campaign, now: dt.datetime) -> int:
     if campaign.kind == SurveyKind.KEY_STEP:
         return key_step_invitations_create(now=now, campaign=campaign)
     if campaign.population.get("source", "buyers") == "buyers":
-        return invitations_from_buyers(campaign=campaign, buyers=population_buyers(campaign))
+        return invitations_from_buyers(campaign=campaign, buyers=campaign.population_buyers())
     return 0
 
 

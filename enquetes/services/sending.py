@@ -10,6 +10,12 @@
 4. A transient SMTP error (server unreachable, 4xx answer) puts the row back to pending and the
    task retries with backoff; after MAX_ATTEMPTS the row is failed. A refused address is
    "bounced". Failures are shown on the campaign page.
+
+Each outcome is logged with the message and campaign ids only: never the token, the address or
+the name of the person.
+
+This module does the work and knows nothing of Celery: `enquetes.tasks.messages_send_task` calls
+`messages_send`, and `enquetes.services.dispatch` plans and queues.
 """
 
 from __future__ import annotations
@@ -78,8 +84,10 @@ def messages_plan(*, now: dt.datetime, campaign: Campaign | None = None) -> int:
     return created
 
 
-def pending_message_ids(*, limit: int | None = None) -> list[int]:
+def pending_message_ids(*, campaign: Campaign | None = None, limit: int | None = None) -> list[int]:
     ids = Message.objects.filter(status=Message.Status.PENDING).order_by("pk")
+    if campaign is not None:
+        ids = ids.filter(invitation__campaign=campaign)
     return list(ids.values_list("pk", flat=True)[:limit])
 
 
@@ -103,6 +111,17 @@ def _claim(message_ids: list[int], now: dt.datetime) -> list[int]:
 def _set(message: Message, status: str, *, error: str = "", sent_at=None) -> None:
     Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
         status=status, error=error[:300], sent_at=sent_at
+    )
+    log.log(
+        logging.INFO
+        if status in (Message.Status.SENT, Message.Status.CANCELLED)
+        else logging.WARNING,
+        "message %s (campaign %s, number %s): %s%s",
+        message.pk,
+        message.invitation.campaign_id,
+        message.number,
+        status,
+        f" ({error})" if error else "",
     )
 
 
@@ -190,12 +209,20 @@ def _release(messages: list[Message], exc: Exception) -> None:
     """Give claimed, unsent messages back (pending), or fail them after MAX_ATTEMPTS."""
     ids = [m.pk for m in messages]
     still = Message.objects.filter(pk__in=ids, status=Message.Status.SENDING)
-    still.filter(attempts__gte=MAX_ATTEMPTS).update(
+    failed = still.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Message.Status.FAILED,
         error=f"Abandon après {MAX_ATTEMPTS} essais : {_describe(exc)}"[:300],
     )
-    still.filter(attempts__lt=MAX_ATTEMPTS).update(
+    released = still.filter(attempts__lt=MAX_ATTEMPTS).update(
         status=Message.Status.PENDING, error=_describe(exc), claimed_at=None
+    )
+    log.warning(
+        "%s message(s) of campaign(s) %s back to pending, %s failed after %s attempts: %s",
+        released,
+        sorted({m.invitation.campaign_id for m in messages}),
+        failed,
+        MAX_ATTEMPTS,
+        _describe(exc),
     )
 
 
@@ -210,12 +237,17 @@ def _describe(exc: Exception) -> str:
 
 def messages_sweep(*, now: dt.datetime) -> int:
     """Rows left "sending" by a crash: mark them failed, never send them again."""
-    return Message.objects.filter(
+    stuck = Message.objects.filter(
         status=Message.Status.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
-    ).update(
+    )
+    ids = list(stuck.values_list("pk", flat=True))
+    swept = Message.objects.filter(pk__in=ids, status=Message.Status.SENDING).update(
         status=Message.Status.FAILED,
         error="Envoi interrompu : état incertain, le message n'est pas renvoyé automatiquement.",
     )
+    if swept:
+        log.warning("messages %s left sending by a crash: failed, not sent again", ids)
+    return swept
 
 
 def invitation_unsubscribe(*, invitation: Invitation, now: dt.datetime) -> bool:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,48 +10,25 @@ from django.views.decorators.http import require_POST
 
 from cooperatives.access import get_object_for, permission_required
 from cooperatives.models import Permission
+from coopqualite.formats import format_count
+from enquetes import selectors
 from enquetes.answering.forms import ResponseEntryForm
 from enquetes.answering.saving import AlreadyAnswered, response_enter
 from enquetes.answering.snapshot import snapshot_of
 from enquetes.forms.staff import CampaignForm, ChannelForm, ImportForm
-from enquetes.models import Campaign, Invitation, Message, PopulationImport
-from enquetes.services.campaigns import CampaignError, campaign_launch, population_buyers
+from enquetes.models import Campaign, Invitation, PopulationImport
+from enquetes.services.campaigns import CampaignError, campaign_create
+from enquetes.services.dispatch import campaign_launch
 from enquetes.services.importing import (
     ImportFileError,
     ImportRejected,
     population_import_confirm,
     population_import_prepare,
 )
-from enquetes.services.questionnaires import questionnaire_from_template
-from enquetes.services.sending import messages_plan
-from enquetes.tasks import enqueue_pending
-
-PAGE_SIZE = 50
-FILTERS = {
-    "repondu": ("Ont répondu", Q(answered_at__isnull=False)),
-    "commence": ("Réponse commencée", Q(started_at__isnull=False, answered_at__isnull=True)),
-    "sans-reponse": ("Sans réponse", Q(answered_at__isnull=True)),
-    "echec": (
-        "Envoi en échec",
-        Q(messages__status__in=[Message.Status.FAILED, Message.Status.BOUNCED]),
-    ),
-    "desinscrit": ("Désinscrits", Q(unsubscribed_at__isnull=False)),
-    "sans-email": ("Sans e-mail", Q(email="")),
-}
 
 
 def campaign_list(request):
-    campaigns = (
-        Campaign.objects.visible_to(request.user)
-        .select_related("questionnaire", "cooperative")
-        .annotate(
-            invited=Count("invitations", distinct=True),
-            answered=Count(
-                "invitations", filter=Q(invitations__answered_at__isnull=False), distinct=True
-            ),
-        )
-        .order_by("-opens_on", "-pk")
-    )
+    campaigns = selectors.campaign_list(Campaign.objects.visible_to(request.user))
     return render(
         request,
         "enquetes/campaign_list.html",
@@ -67,21 +41,7 @@ def campaign_new(request):
     cooperative = request.user.cooperative
     form = CampaignForm(request.POST or None, cooperative_id=cooperative.pk)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with transaction.atomic():
-            questionnaire = data["questionnaire"] or questionnaire_from_template(
-                cooperative=cooperative, template_key=data["template"]
-            )
-            campaign = form.save(commit=False)
-            campaign.cooperative = cooperative
-            campaign.questionnaire = questionnaire
-            campaign.reminder_days = data["reminders"]
-            campaign.population = {
-                "source": data["source"],
-                "programmes": [p.pk for p in data["programmes"]],
-                "steps": data["steps"],
-            }
-            campaign.save()
+        campaign = campaign_create(cooperative=cooperative, fields=form.cleaned_data)
         messages.success(request, "Campagne créée : vérifiez la population, puis lancez-la.")
         return redirect("campaign_detail", campaign_id=campaign.pk)
     return render(request, "enquetes/campaign_form.html", {"form": form})
@@ -90,52 +50,21 @@ def campaign_new(request):
 def campaign_detail(request, campaign_id: int):
     # The invitation list names people; results are elsewhere.
     campaign = get_object_for(request.user, Permission.READ_BUYERS, Campaign, pk=campaign_id)
-    invitations = Invitation.objects.filter(campaign=campaign)
-    stats = invitations.aggregate(
-        invited=Count("pk"),
-        with_email=Count("pk", filter=~Q(email="")),
-        started=Count("pk", filter=Q(started_at__isnull=False)),
-        answered=Count("pk", filter=Q(answered_at__isnull=False)),
-        unsubscribed=Count("pk", filter=Q(unsubscribed_at__isnull=False)),
+    follow_up = selectors.campaign_follow_up(
+        campaign, filter_key=request.GET.get("filtre", ""), page_number=request.GET.get("page")
     )
-    message_stats = dict(
-        Message.objects.filter(invitation__campaign=campaign)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    current = request.GET.get("filtre", "")
-    if current in FILTERS:
-        invitations = invitations.filter(FILTERS[current][1]).distinct()
-    invitations = invitations.select_related("programme").prefetch_related(
-        Prefetch("messages", queryset=Message.objects.order_by("number"))
-    )
-    page = Paginator(invitations.order_by("last_name", "first_name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    failures = (
-        Message.objects.filter(
-            invitation__campaign=campaign,
-            status__in=[Message.Status.FAILED, Message.Status.BOUNCED],
-        )
-        .select_related("invitation")
-        .order_by("-claimed_at")[:20]
-    )
-    preview = None
-    if campaign.launched_at is None and campaign.population.get("source", "buyers") == "buyers":
-        preview = population_buyers(campaign).count()
     return render(
         request,
         "enquetes/campaign_detail.html",
         {
             "campaign": campaign,
-            "stats": stats,
-            "message_stats": message_stats,
-            "page": page,
-            "filters": FILTERS,
-            "current": current,
-            "failures": failures,
-            "preview": preview,
+            "stats": follow_up.stats,
+            "message_stats": follow_up.message_stats,
+            "page": follow_up.page,
+            "filters": selectors.INVITATION_FILTERS,
+            "current": follow_up.current,
+            "failures": follow_up.failures,
+            "preview": follow_up.preview,
             "can_edit": request.user.may(Permission.EDIT, campaign.cooperative),
         },
     )
@@ -144,19 +73,14 @@ def campaign_detail(request, campaign_id: int):
 @require_POST
 def campaign_launch_view(request, campaign_id: int):
     campaign = get_object_for(request.user, Permission.EDIT, Campaign, pk=campaign_id)
-    now = timezone.now()
     try:
-        with transaction.atomic():
-            added = campaign_launch(campaign=campaign, now=now)
-            messages_plan(now=now, campaign=campaign)
-            queued = enqueue_pending()
+        result = campaign_launch(campaign=campaign, now=timezone.now())
     except CampaignError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            f"Campagne lancée : {added} invitation(s) créée(s), {queued} e-mail(s) en file.",
-        )
+        invited = format_count(result.invited, "invitation créée", "invitations créées")
+        queued = format_count(result.queued, "e-mail mis", "e-mails mis")
+        messages.success(request, f"Campagne lancée : {invited}, {queued} en file d'envoi.")
     return redirect("campaign_detail", campaign_id=campaign.pk)
 
 

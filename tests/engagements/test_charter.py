@@ -5,8 +5,8 @@ import re
 
 from django.urls import reverse
 
-from engagements.charter import COMMITMENTS, PRINCIPLES
 from engagements.models import Commitment
+from engagements.reference import COMMITMENTS, PRINCIPLES
 from engagements.services.charter import commitments_create_charter
 from tests import factories
 

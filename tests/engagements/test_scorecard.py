@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.dateformat import format as date_format
 
 from engagements import periods
-from engagements.charter import COMMITMENTS
 from engagements.models import Action, Commitment, Evidence, Indicator, Measurement
-from engagements.scorecard import status_of
+from engagements.reference import COMMITMENTS
+from engagements.selectors import status_of
 from engagements.services.charter import commitments_create_charter
 from tests import factories
 from tests.engagements.factories import (

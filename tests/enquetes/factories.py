@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cooperatives.models import Buyer, Cooperative, Programme
 from enquetes.models import Campaign, Questionnaire, SurveyKind
-from enquetes.services.campaigns import campaign_launch
+from enquetes.services.campaigns import campaign_start
 from enquetes.services.questionnaires import (
     questionnaire_from_template as _questionnaire_from_template,
 )
@@ -77,7 +77,7 @@ def campaign_launched(
     campaign = campaign_create(
         cooperative=cooperative, opens_on=timezone.localdate(now), **campaign_fields
     )
-    campaign_launch(campaign=campaign, now=now)
+    campaign_start(campaign=campaign, now=now)
     return campaign
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from engagements.models import Commitment
 from enquetes.library import TEMPLATES
 from enquetes.models import Answer, Question, Questionnaire, Response, Section
-from enquetes.results import campaign_results
+from enquetes.selectors import campaign_results
 from enquetes.services.questionnaires import (
     questionnaire_freeze,
     questionnaire_from_template,

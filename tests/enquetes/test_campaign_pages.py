@@ -90,7 +90,7 @@ def test_a_campaign_created_from_a_template_is_a_draft_with_its_reminders_and_po
 
     response = client.post(
         reverse("campaign_new"),
-        campaign_data(programmes=[programme_a.pk], steps=["parfait_achevement"]),
+        campaign_data(programmes=[programme_a.pk], steps=["perfect_completion"]),
     )
 
     campaign = Campaign.objects.get()
@@ -104,7 +104,7 @@ def test_a_campaign_created_from_a_template_is_a_draft_with_its_reminders_and_po
     assert campaign.population == {
         "source": "buyers",
         "programmes": [programme_a.pk],
-        "steps": ["parfait_achevement"],
+        "steps": ["perfect_completion"],
     }
     questionnaire = campaign.questionnaire
     assert (questionnaire.family, questionnaire.version) == ("triennale-acquereurs", 1)
@@ -227,7 +227,7 @@ def test_launching_honours_the_programme_and_journey_step_filters(
     client.force_login(staff_a)
     client.post(
         reverse("campaign_new"),
-        campaign_data(programmes=[programme_a.pk], steps=["parfait_achevement"]),
+        campaign_data(programmes=[programme_a.pk], steps=["perfect_completion"]),
     )
     campaign = Campaign.objects.get()
 
@@ -250,7 +250,9 @@ def test_launching_e_mails_the_invitations_at_once_in_eager_mode(
     tokens = dict(campaign.invitations.values_list("email", "token"))
     for mail in mailoutbox:
         assert f"/r/{tokens[mail.to[0]]}/" in mail.body
-    assert flashes(response) == ["Campagne lancée : 4 invitation(s) créée(s), 3 e-mail(s) en file."]
+    assert flashes(response) == [
+        "Campagne lancée : 4 invitations créées, 3 e-mails mis en file d'envoi."
+    ]
     assert set(
         campaign.invitations.exclude(email="").values_list("messages__status", flat=True)
     ) == {"sent"}

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from enquetes.models import Campaign, KeyStep, SurveyKind
-from enquetes.services.campaigns import campaign_launch, key_step_invitations_create
-from enquetes.tasks import surveys_dispatch_task
+from enquetes.periodic import surveys_dispatch_task
+from enquetes.services.campaigns import campaign_start, key_step_invitations_create
 from tests import factories
 from tests.enquetes.factories import campaign_create, questionnaire_from_template
 
@@ -55,7 +55,7 @@ def after_delivery(cooperative, launch: bool = True, **fields) -> Campaign:
         **fields,
     )
     if launch:
-        campaign_launch(campaign=campaign, now=at(OPENS, 8))
+        campaign_start(campaign=campaign, now=at(OPENS, 8))
     return campaign
 
 
@@ -108,7 +108,7 @@ def test_a_buyer_due_the_day_the_campaign_opens_is_invited(coop_a, programme_a):
     campaign = after_delivery(coop_a, launch=False)
     buyer = delivered(programme_a, on=OPENS - dt.timedelta(days=30))
 
-    campaign_launch(campaign=campaign, now=at(OPENS, 8))
+    campaign_start(campaign=campaign, now=at(OPENS, 8))
 
     assert invited(campaign) == {buyer.pk}
 
@@ -163,7 +163,7 @@ def test_a_campaign_that_is_not_launched_invites_nobody(coop_a, programme_a):
 
 def test_a_triennial_campaign_gets_no_key_step_invitations(coop_a, programme_a):
     campaign = campaign_create(cooperative=coop_a, opens_on=OPENS, days_open=90)
-    campaign_launch(campaign=campaign, now=at(OPENS, 8))
+    campaign_start(campaign=campaign, now=at(OPENS, 8))
     late = delivered(programme_a, on=day(5))
 
     run(35)

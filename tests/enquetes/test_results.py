@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from engagements.models import Indicator
 from engagements.services.measuring import measurement_compute
 from enquetes.models import Answer, Campaign, Invitation, Question, Response
-from enquetes.results import MIN_CELL, campaign_results, wilson
+from enquetes.selectors import MIN_CELL, campaign_results, wilson
 from tests import factories
 from tests.enquetes.factories import campaign_create
 

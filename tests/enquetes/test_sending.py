@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from enquetes.models import Campaign, Invitation, Message
 from enquetes.services import sending
+from enquetes.services.dispatch import surveys_dispatch
 from enquetes.services.sending import (
     MAX_ATTEMPTS,
     MAX_REMINDERS,
@@ -40,13 +41,11 @@ SUBJECT = "Coop A vous demande votre avis"
 
 
 def dispatch(now: dt.datetime | None = None) -> int:
-    """What the periodic task does, in this process: plan, then send what is pending."""
-    now = now or timezone.now()
-    added = messages_plan(now=now)
-    ids = pending_message_ids()
-    if ids:
-        messages_send(message_ids=ids, now=now)
-    return added
+    """The periodic dispatch, its queued tasks run in this process once it commits; returns the
+    number of e-mails it planned."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        result = surveys_dispatch(now=now or timezone.now())
+    return result.planned
 
 
 def statuses(ids) -> dict[str, int]:
@@ -616,12 +615,13 @@ def test_the_dispatch_surveys_command_plans_and_sends(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("dispatch_surveys", stdout=out)
 
-    assert "2 e-mail(s) mis en file d'envoi." in out.getvalue()
+    assert "2 e-mails planifiés" in out.getvalue()
+    assert "2 e-mails mis en file d'envoi." in out.getvalue()
     assert len(smtp_server.messages) == 2
     assert statuses(Message.objects.values_list("pk", flat=True)) == {"sent": 2}
 
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("dispatch_surveys", stdout=out)
-    assert "0 e-mail(s) mis en file d'envoi." in out.getvalue()
+    assert "0 e-mail mis en file d'envoi." in out.getvalue()
     assert len(smtp_server.messages) == 2

@@ -6,9 +6,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.utils import timezone
 
 from enquetes import tasks
 from enquetes.models import Message
+from enquetes.services import dispatch
 from tests.enquetes.factories import campaign_launched
 
 pytestmark = pytest.mark.integration
@@ -31,10 +33,10 @@ def test_the_worker_sends_each_invitation_once_and_a_queued_again_batch_sends_no
     campaign = campaign_launched(
         cooperative=coop_a, programme=programme_a, buyers=BUYERS, without_email=2
     )
-    monkeypatch.setattr(tasks, "BATCH", 7)  # three tasks for the worker: 7, 7 and 6 messages
+    monkeypatch.setattr(dispatch, "BATCH", 7)  # three tasks for the worker: 7, 7 and 6 messages
     assert tasks.messages_send_task.app.conf.task_always_eager is False
 
-    queued = tasks.surveys_dispatch_task()
+    queued = dispatch.surveys_dispatch(now=timezone.now()).queued
 
     assert queued == BUYERS
     ids = list(Message.objects.values_list("pk", flat=True))

@@ -13,7 +13,7 @@ from engagements.models import Action, Commitment, Evidence, Indicator, IsoSubje
 from engagements.services.charter import commitments_create_charter
 from enquetes.answering.saving import response_save_page, response_submit
 from enquetes.models import Campaign, Invitation, Question
-from enquetes.services.campaigns import campaign_launch
+from enquetes.services.campaigns import campaign_start
 from tests import factories
 from tests.engagements.factories import (
     ActionFactory,
@@ -76,7 +76,7 @@ def survey(cooperative: Cooperative, *, year: int, name: str, buyers: int) -> Ca
     campaign = campaign_create(
         cooperative=cooperative, name=name, opens_on=dt.date(year, 3, 1), anonymous=True
     )
-    campaign_launch(campaign=campaign, now=aware(year, 3, 1))
+    campaign_start(campaign=campaign, now=aware(year, 3, 1))
     return campaign
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from coopqualite.pdf import BASE_URL, StaticOnlyFetcher, html_to_pdf, render_pdf
+from coopqualite.pdf import BASE_URL, StaticOnlyFetcher, render_pdf
 from tests.rapports.pdftext import flat, pages_text, reader_of
 
 PASSWD = Path("/etc/passwd")
@@ -53,15 +53,22 @@ TEST_STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The hostile page as a template of its own: render_pdf is the one way to make a PDF.
+HOSTILE_TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", {"hostile.html": PAGE})]},
+    }
+]
 
 
 @pytest.fixture(scope="module")
 def rendered():
     """The page rendered once; the tests only read the PDF and the fetcher's refusals."""
     fetcher = StaticOnlyFetcher()
-    with override_settings(STORAGES=TEST_STORAGES):
-        pdf, pages = html_to_pdf(PAGE, fetcher=fetcher)
-    return pdf, pages, fetcher
+    with override_settings(STORAGES=TEST_STORAGES, TEMPLATES=HOSTILE_TEMPLATES):
+        pdf = render_pdf("hostile.html", {}, fetcher=fetcher)
+    return pdf.content, pdf.pages, fetcher
 
 
 def _refused(rendered) -> list[str]:
@@ -155,6 +162,7 @@ def test_render_pdf_renders_a_template_fetching_only_its_stylesheet():
         fetcher=fetcher,
     )  # fmt: skip
 
-    assert pdf.startswith(b"%PDF-")
+    assert pdf.content.startswith(b"%PDF-")
     assert fetcher.refused == []
-    assert "Coop Zéphyr" in pages_text(pdf)[0]
+    assert "Coop Zéphyr" in pages_text(pdf.content)[0]
+    assert pdf.pages == len(pages_text(pdf.content))

@@ -13,12 +13,12 @@ from django.utils.functional import empty
 
 from cooperatives.models import Buyer
 from coopqualite.storage import private_storage
-from engagements.charter import COMMITMENTS
 from engagements.models import Action, Commitment, IsoSubject
+from engagements.reference import COMMITMENTS
 from enquetes.models import Invitation, Response
-from enquetes.results import campaign_results
+from enquetes.selectors import campaign_results
 from rapports.models import Report
-from rapports.services import report_build, report_html
+from rapports.services.building import report_build, report_html
 from tests.rapports import scenario
 from tests.rapports.pdftext import NBSP, NNBSP, flat, lines, pages_text, reader_of
 from tests.rapports.scenario import YEAR

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import empty
 
-from coopqualite.pdf import html_to_pdf
+from coopqualite.pdf import render_pdf
 from coopqualite.storage import private_storage
 from rapports.models import Report
-from rapports.services import report_build
+from rapports.services.building import report_build
 from tests.rapports.scenario import YEAR
 
 TEST_STORAGES = {
@@ -28,8 +28,8 @@ TEST_STORAGES = {
 def small_pdf() -> bytes:
     """A PDF from the real renderer, for report rows that the tests do not need to build."""
     with override_settings(STORAGES=TEST_STORAGES):
-        pdf, _ = html_to_pdf('<html lang="fr"><title>Rapport</title><p>Rapport annuel</p></html>')
-    return pdf
+        pdf = render_pdf("rapports/report.html", {"cooperative": {"name": "Coop A"}, "year": YEAR})
+    return pdf.content
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from demo import builders
 from demo.engagements import engagements_seed
 from demo.enquetes import enquetes_seed
 from rapports.models import Report
-from rapports.services import report_build
+from rapports.services.building import report_build
 
 LOGINS = [
     ("collaborateur", "Collaborateur (staff) de Coop Horizon Habitat"),

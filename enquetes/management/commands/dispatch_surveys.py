@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from enquetes.tasks import surveys_dispatch_task
+from coopqualite.formats import format_count
+from enquetes.services.dispatch import surveys_dispatch
 
 
 class Command(BaseCommand):
@@ -10,5 +12,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        queued = surveys_dispatch_task()
-        self.stdout.write(f"{queued} e-mail(s) mis en file d'envoi.")
+        result = surveys_dispatch(now=timezone.now())
+        self.stdout.write(
+            f"{format_count(result.invited, 'acquéreur invité', 'acquéreurs invités')}, "
+            f"{format_count(result.planned, 'e-mail planifié', 'e-mails planifiés')}, "
+            f"{format_count(result.swept, 'envoi interrompu marqué', 'envois interrompus marqués')}"
+            f" en échec, {format_count(result.queued, 'e-mail mis', 'e-mails mis')} en file "
+            "d'envoi."
+        )

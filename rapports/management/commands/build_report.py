@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cooperatives.models import Cooperative
 from rapports.models import Report
-from rapports.services import report_build
+from rapports.services.building import report_build
 
 
 class Command(BaseCommand):

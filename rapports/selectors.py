@@ -1,6 +1,6 @@
-"""What the annual report says, gathered from every app. Aggregates come from the database: the
-number of queries and the Python work do not grow with the number of survey responses (the
-database's own counting does, linearly; see docs/benchmarks.md)."""
+"""Reads of the annual report: what it says, gathered from every app. Aggregates come from the
+database: the number of queries and the Python work do not grow with the number of survey
+responses (the database's own counting does, linearly; see docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ from engagements.models import (
     Measurement,
     Principle,
 )
-from engagements.scorecard import status_of
+from engagements.selectors import status_of
 from enquetes.models import Answer, Campaign
-from enquetes.results import campaign_results
+from enquetes.selectors import campaign_results
 
 COMMENTS_PER_CAMPAIGN = 4
 
@@ -56,6 +56,15 @@ class CommitmentSection:
 
 def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _done_in(start: dt.date, end: dt.date) -> Q:
+    """Actions done between the two dates."""
+    return Q(status=Action.Status.DONE, completed_on__range=(start, end))
+
+
+# "Late" in the report is Action.late_q on the 31st of December of the report's year: open, and
+# due before that day.
 
 
 def _indicator_rows(commitment_ids: list[int], year: int) -> dict[int, list[IndicatorRow]]:
@@ -121,22 +130,18 @@ def _commitment_sections(cooperative: Cooperative, year: int) -> list[Commitment
     actions = (
         Action.objects.for_cooperative(cooperative)
         .filter(commitments__in=ids)
-        .filter(
-            Q(status=Action.Status.DONE, completed_on__range=(start, end))
-            | Q(status__in=["planned", "in_progress"], due_date__lte=end)
-        )
+        .filter(_done_in(start, end) | Action.late_q(end))
         .select_related("owner")
         .prefetch_related(Prefetch("commitments", queryset=Commitment.objects.only("pk")))
         .distinct()
         .order_by("due_date", "pk")
     )
     for action in actions:
-        late = action.status != Action.Status.DONE and action.due_date and action.due_date < end
+        late = action.is_late(end)
         for commitment in action.commitments.all():
             if commitment.pk in sections:
-                target = sections[commitment.pk].late if late else sections[commitment.pk].done
-                if late or action.status == Action.Status.DONE:
-                    target.append(action)
+                section = sections[commitment.pk]
+                (section.late if late else section.done).append(action)
     evidence = (
         Evidence.objects.for_cooperative(cooperative)
         .filter(fact_date__range=(start, end))
@@ -189,10 +194,7 @@ def _rse_actions(cooperative: Cooperative, year: int) -> list[tuple[str, list[Ac
     actions = (
         Action.objects.for_cooperative(cooperative)
         .exclude(iso_subject="")
-        .filter(
-            Q(completed_on__range=(start, end))
-            | Q(status__in=["planned", "in_progress"], created_at__date__lte=end)
-        )
+        .filter(_done_in(start, end) | (Action.open_q() & Q(created_at__date__lte=end)))
         .select_related("owner")
         .order_by("iso_subject", "title")
     )
@@ -210,8 +212,8 @@ def _key_figures(cooperative: Cooperative, year: int, sections, surveys) -> dict
         reserved=Count("pk", filter=Q(reservation_date__range=(start, end))),
     )
     actions = Action.objects.for_cooperative(cooperative).aggregate(
-        done=Count("pk", filter=Q(status="done", completed_on__range=(start, end))),
-        late=Count("pk", filter=Q(status__in=["planned", "in_progress"], due_date__lt=end)),
+        done=Count("pk", filter=_done_in(start, end)),
+        late=Count("pk", filter=Action.late_q(end)),
     )
     rows = [row for section in sections for row in section.indicators]
     measured = [row for row in rows if row.status != "none"]

@@ -1,7 +1,8 @@
-"""The scorecard: each commitment with its indicators against target, actions and last proof.
+"""Reads of the engagements pages: the scorecard, a commitment, an indicator, the charter, the
+federation's summaries.
 
-Built with a fixed number of queries whatever the number of commitments, indicators,
-measurements and actions: rows are fetched per kind, then assembled in memory.
+The scorecard is built with a fixed number of queries whatever the number of commitments,
+indicators, measurements and actions: rows are fetched per kind, then assembled in memory.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DateField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.safestring import SafeString
 
-from coopqualite.charts import BAD, GOOD, NEUTRAL, Point, sparkline
+from coopqualite.charts import BAD, GOOD, NEUTRAL, Point, line_chart, sparkline
+from coopqualite.formats import format_measure
 from engagements import periods
-from engagements.models import Action, ActionQuerySet, Commitment, Evidence, Indicator, Measurement
+from engagements.models import Action, Commitment, Evidence, Indicator, Measurement, Principle
 
 TREND_LENGTH = 8
 
@@ -41,7 +44,9 @@ class IndicatorLine:
     @property
     def trend_text(self) -> str:
         known = [p for p in self.points if p.value is not None]
-        return " ; ".join(f"{p.label} : {_number(p.value)}" for p in known) or "aucune mesure"
+        return " ; ".join(f"{p.label} : {format_measure(p.value)}" for p in known) or (
+            "aucune mesure"
+        )
 
     @property
     def change(self) -> Decimal | None:
@@ -62,13 +67,6 @@ class CommitmentLine:
     @property
     def measured(self) -> int:
         return sum(1 for line in self.indicators if line.status != "none")
-
-
-def _number(value) -> str:
-    text = f"{Decimal(value):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
 
 
 def status_of(indicator: Indicator, value) -> str:
@@ -109,17 +107,14 @@ def _last_evidence_dates() -> dict:
 
 
 def commitments_with_counts(commitments: QuerySet, today: dt.date) -> QuerySet:
-    open_q = Q(actions__status__in=ActionQuerySet.OPEN)
     return commitments.annotate(
-        open_actions=Count("actions", filter=open_q, distinct=True),
-        late_actions=Count(
-            "actions", filter=open_q & Q(actions__due_date__lt=today), distinct=True
-        ),
+        open_actions=Count("actions", filter=Action.open_q("actions__"), distinct=True),
+        late_actions=Count("actions", filter=Action.late_q(today, "actions__"), distinct=True),
         **_last_evidence_dates(),
     )
 
 
-def build(
+def scorecard_lines(
     commitments: QuerySet, today: dt.date, length: int = TREND_LENGTH, public_only: bool = False
 ) -> list[CommitmentLine]:
     """Scorecard lines of the given commitments (already scoped to what the user may see).
@@ -195,8 +190,8 @@ def cooperative_summaries(cooperatives: QuerySet, today: dt.date) -> list:
         for row in Action.objects.filter(cooperative_id__in=ids)
         .values("cooperative_id")
         .annotate(
-            open=Count("pk", filter=Q(status__in=ActionQuerySet.OPEN)),
-            late=Count("pk", filter=Q(status__in=ActionQuerySet.OPEN, due_date__lt=today)),
+            open=Count("pk", filter=Action.open_q()),
+            late=Count("pk", filter=Action.late_q(today)),
             done=Count("pk", filter=Q(status=Action.Status.DONE)),
         )
     }
@@ -219,3 +214,82 @@ def cooperative_summaries(cooperatives: QuerySet, today: dt.date) -> list:
             "last_evidence": last_proof.get(cooperative.pk),
         }
     return cooperative_list
+
+
+def charter(commitments: QuerySet) -> tuple[QuerySet, QuerySet]:
+    """The principles, each with the given commitments that embody it, and those commitments
+    with their principles (the charter page)."""
+    principles = Principle.objects.prefetch_related(
+        Prefetch(
+            "commitments",
+            queryset=commitments.select_related("cooperative"),
+            to_attr="visible_commitments",
+        )
+    )
+    commitments = (
+        commitments.select_related("cooperative")
+        .prefetch_related("principles")
+        .order_by("cooperative__name", "number")
+    )
+    return principles, commitments
+
+
+@dataclass
+class CommitmentDetail:
+    line: CommitmentLine
+    actions: QuerySet
+    evidence: QuerySet
+    history: QuerySet
+
+
+def commitment_detail(commitment: Commitment, today: dt.date) -> CommitmentDetail:
+    """A commitment's page: its scorecard line, its actions, its proof and its history."""
+    return CommitmentDetail(
+        line=scorecard_lines(Commitment.objects.filter(pk=commitment.pk), today)[0],
+        actions=(
+            Action.objects.filter(commitments=commitment)
+            .select_related("owner")
+            .order_by("status", "due_date")
+        ),
+        evidence=Evidence.objects.filter(commitment=commitment).select_related("added_by"),
+        history=commitment.history.select_related("history_user").order_by("-history_date")[:20],
+    )
+
+
+@dataclass
+class IndicatorDetail:
+    measurements: list[Measurement]
+    chart: SafeString
+    history: QuerySet
+
+
+def indicator_detail(indicator: Indicator) -> IndicatorDetail:
+    """An indicator's page: every measurement (newest first, each with its period label and
+    status), a chart of the last 36, and the history of the indicator's definition."""
+    measurements = list(
+        Measurement.objects.filter(indicator=indicator)
+        .select_related("entered_by")
+        .prefetch_related("evidence")
+        .order_by("-period_start")
+    )
+    points = [
+        Point(periods.label(indicator.period, m.period_start), m.value)
+        for m in reversed(measurements[:36])
+    ]
+    for m in measurements:
+        m.status = status_of(indicator, m.value)
+        m.label = periods.label(indicator.period, m.period_start)
+    return IndicatorDetail(
+        measurements=measurements,
+        chart=line_chart(
+            points,
+            title=f"Historique : {indicator.name}",
+            unit=indicator.unit,
+            target=indicator.target,
+        ),
+        history=(
+            Indicator.history.filter(id=indicator.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:20]
+        ),
+    )

@@ -1,3 +1,6 @@
+"""The engagements app's entries of the beat schedule (settings.CELERY_BEAT_SCHEDULE): no
+argument, the same service as the `refresh_indicators` management command."""
+
 from celery import shared_task
 
 from engagements.services.measuring import indicators_refresh

@@ -1,0 +1,596 @@
+"""Reads of the survey pages: a campaign's results, its follow-up page, its exports, the campaign
+list and the federation's triennial overview; and the provider of survey-sourced indicators.
+
+Results are aggregated by the database. Satisfaction rate as the HLM movement computes it:
+(très + assez satisfaits) / those who gave an opinion ("ne sait pas" and no answer are left out
+of the base), with a 95 % Wilson interval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from cooperatives.models import Cooperative
+from engagements.sources import Figure
+from enquetes import scales
+from enquetes.models import (
+    Answer,
+    Campaign,
+    Invitation,
+    Message,
+    Question,
+    Response,
+    SurveyKind,
+    Theme,
+)
+
+MIN_CELL = 5  # anonymous campaigns: no breakdown below this number of respondents
+VERY_SATISFIED = scales.SATISFACTION[0][0]  # the top of the scale
+
+
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % Wilson score interval of a proportion, in percent."""
+    if n == 0:
+        return (0.0, 0.0)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, centre - half) * 100, min(1.0, centre + half) * 100)
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return 100 * part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A satisfaction rate with its base and interval. Built by `satisfaction_rate`; rates of
+    several questions (a theme, a commitment) add up."""
+
+    satisfied: int = 0
+    very: int = 0
+    opinions: int = 0
+    dont_know: int = 0
+
+    def __add__(self, other: Rate) -> Rate:
+        return Rate(
+            satisfied=self.satisfied + other.satisfied,
+            very=self.very + other.very,
+            opinions=self.opinions + other.opinions,
+            dont_know=self.dont_know + other.dont_know,
+        )
+
+    @property
+    def rate(self) -> float | None:
+        return _pct(self.satisfied, self.opinions)
+
+    @property
+    def very_rate(self) -> float | None:
+        return _pct(self.very, self.opinions)
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return wilson(self.satisfied, self.opinions)
+
+
+def satisfaction_rate(counts: Iterable[tuple[str, int]]) -> Rate:
+    """The satisfaction rate of (answer value, number of answers) pairs: the one place that says
+    which answers are opinions, which are satisfied, and that "ne sait pas" is left out."""
+    satisfied = very = opinions = dont_know = 0
+    for value, n in counts:
+        if value in scales.OPINIONS:
+            opinions += n
+            satisfied += n if value in scales.SATISFIED else 0
+            very += n if value == VERY_SATISFIED else 0
+        elif value == scales.DONT_KNOW[0]:
+            dont_know += n
+    return Rate(satisfied=satisfied, very=very, opinions=opinions, dont_know=dont_know)
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    counts: dict[str, int] = field(default_factory=dict)
+    respondents: int = 0
+    rate: Rate | None = None
+    previous_rate: float | None = None
+    hidden: bool = False
+
+    @property
+    def distribution(self) -> list[tuple[str, str, int, float | None]]:
+        """(value, label, count, share of respondents) in the scale's order."""
+        rows = []
+        for value, label in scales.options_for(self.question):
+            n = self.counts.get(value, 0)
+            rows.append((value, label, n, _pct(n, self.respondents)))
+        return rows
+
+    @property
+    def change(self) -> float | None:
+        if self.rate and self.rate.rate is not None and self.previous_rate is not None:
+            return self.rate.rate - self.previous_rate
+        return None
+
+    @property
+    def nps(self) -> float | None:
+        if self.question.type != Question.Type.NPS or not self.respondents:
+            return None
+        promoters = sum(self.counts.get(v, 0) for v in scales.NPS_PROMOTERS)
+        detractors = sum(self.counts.get(v, 0) for v in scales.NPS_DETRACTORS)
+        return 100 * (promoters - detractors) / self.respondents
+
+
+def _question_counts(campaign_ids: list[int]) -> dict[tuple[int, str, str], int]:
+    """{(campaign_id, question key, value): count} over completed responses; free-text answers
+    are counted under the value ""."""
+    rows = (
+        Answer.objects.filter(response__campaign_id__in=campaign_ids, response__completed=True)
+        .values_list("response__campaign_id", "question__key", "value")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return {(c, key, value): n for c, key, value, n in rows}
+
+
+def _respondents(
+    campaign_id: int, questions: list[Question], counts: dict[tuple[int, str, str], int]
+) -> dict[str, int]:
+    """Respondents per question key. A single-valued question has one row per respondent, so
+    its counts add up; only multiple-choice questions need a distinct count."""
+    per_key: dict[str, int] = defaultdict(int)
+    for (c, key, _), n in counts.items():
+        if c == campaign_id:
+            per_key[key] += n
+    multiple = [q.pk for q in questions if q.type == Question.Type.MULTIPLE]
+    if multiple:
+        per_key.update(
+            Answer.objects.filter(
+                response__campaign_id=campaign_id,
+                response__completed=True,
+                question_id__in=multiple,
+            )
+            .values_list("question__key")
+            .annotate(n=Count("response_id", distinct=True))
+            .order_by()
+        )
+    return per_key
+
+
+def previous_campaign(campaign: Campaign) -> Campaign | None:
+    """The last campaign of the same kind (and key step) that opened before this one."""
+    return (
+        Campaign.objects.filter(
+            cooperative_id=campaign.cooperative_id,
+            kind=campaign.kind,
+            key_step=campaign.key_step,
+            opens_on__lt=campaign.opens_on,
+            launched_at__isnull=False,
+        )
+        .order_by("-opens_on")
+        .first()
+    )
+
+
+@dataclass
+class CampaignResults:
+    campaign: Campaign
+    previous: Campaign | None
+    invited: int
+    answered: int
+    responses: int
+    by_channel: dict[str, int]
+    questions: list[QuestionResult]
+    themes: list[tuple[str, Rate, float | None]]
+    commitments: list[tuple[object, Rate]]
+    hidden: bool
+
+    @property
+    def response_rate(self) -> float | None:
+        return _pct(self.answered, self.invited)
+
+
+def _question_rate(
+    counts: dict[tuple[int, str, str], int], campaign_id: int, question: Question
+) -> Rate:
+    return satisfaction_rate(
+        (value, counts.get((campaign_id, question.key, value), 0))
+        for value, _ in scales.options_for(question)
+    )
+
+
+def campaign_results(campaign: Campaign) -> CampaignResults:
+    """Every figure of the results page, in a fixed number of queries."""
+    previous = previous_campaign(campaign)
+    ids = [campaign.pk] + ([previous.pk] if previous else [])
+    counts = _question_counts(ids)
+    invitations = Invitation.objects.filter(campaign=campaign).aggregate(
+        invited=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))
+    )
+    by_channel = dict(
+        Response.objects.filter(campaign=campaign, completed=True)
+        .values_list("channel")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    total = sum(by_channel.values())
+    hidden = campaign.anonymous and total < MIN_CELL
+    questions = list(
+        Question.objects.filter(questionnaire=campaign.questionnaire)
+        .select_related("section", "commitment")
+        .prefetch_related("choices")
+    )
+    respondents = _respondents(campaign.pk, questions, counts)
+    results = []
+    themes: dict[str, Rate] = defaultdict(Rate)
+    themes_before: dict[str, Rate] = defaultdict(Rate)
+    by_commitment: dict[int, Rate] = defaultdict(Rate)
+    commitments = {}
+    for question in questions:
+        result = QuestionResult(
+            question=question,
+            counts={
+                value: n
+                for (c, key, value), n in counts.items()
+                if c == campaign.pk and key == question.key
+            },
+            respondents=respondents.get(question.key, 0),
+            hidden=hidden,
+        )
+        if question.is_scale:
+            theme = question.theme or "general"
+            result.rate = _question_rate(counts, campaign.pk, question)
+            themes[theme] += result.rate
+            if previous:
+                before = _question_rate(counts, previous.pk, question)
+                result.previous_rate = before.rate
+                themes_before[theme] += before
+            if question.commitment_id:
+                commitments[question.commitment_id] = question.commitment
+                by_commitment[question.commitment_id] += result.rate
+        results.append(result)
+    labels = dict(Theme.choices)
+    theme_rows = []
+    for theme, now in themes.items():
+        before = themes_before[theme].rate
+        change = now.rate - before if now.rate is not None and before is not None else None
+        theme_rows.append((labels.get(theme, theme), now, change))
+    return CampaignResults(
+        campaign=campaign,
+        previous=previous,
+        invited=invitations["invited"],
+        answered=invitations["answered"],
+        responses=total,
+        by_channel=by_channel,
+        questions=results,
+        themes=theme_rows,
+        commitments=[(commitments[pk], rate) for pk, rate in by_commitment.items()],
+        hidden=hidden,
+    )
+
+
+def programme_rates(campaign: Campaign) -> list[dict]:
+    """Response rate per programme; for anonymous campaigns, programmes with fewer than five
+    respondents are grouped as hidden."""
+    rows = (
+        Invitation.objects.filter(campaign=campaign)
+        .values("programme_id", "programme__name")
+        .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+        .order_by("programme__name")
+    )
+    out = []
+    for row in rows:
+        small = campaign.anonymous and row["answered"] < MIN_CELL
+        out.append(
+            {
+                "name": row["programme__name"] or "Sans programme",
+                "invited": row["invited"],
+                "answered": None if small else row["answered"],
+                "rate": None if small else _pct(row["answered"], row["invited"]),
+                "hidden": small,
+            }
+        )
+    return out
+
+
+def programme_satisfaction(campaign: Campaign) -> list[dict]:
+    """Overall satisfaction (every scale question) per programme, small cells hidden."""
+    rows = (
+        Answer.objects.filter(
+            response__campaign=campaign,
+            response__completed=True,
+            question__type=Question.Type.SATISFACTION,
+        )
+        .values_list("response__programme__name", "value")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    respondents = dict(
+        Response.objects.filter(campaign=campaign, completed=True)
+        .values_list("programme__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_programme: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
+    for name, value, n in rows:
+        by_programme[name].append((value, n))
+    rates = {name: satisfaction_rate(counts) for name, counts in by_programme.items()}
+    out = []
+    for name, rate in sorted(rates.items(), key=lambda item: item[0] or ""):
+        n = respondents.get(name, 0)
+        hidden = campaign.anonymous and n < MIN_CELL
+        out.append({"name": name or "Sans programme", "respondents": n, "rate": rate,
+                    "hidden": hidden})  # fmt: skip
+    return out
+
+
+def answered_over_time(campaign: Campaign) -> list[tuple[dt.date, int]]:
+    """Cumulative number of answered invitations per day."""
+    rows = (
+        Invitation.objects.filter(campaign=campaign, answered_at__isnull=False)
+        .values_list("answered_at__date")
+        .annotate(n=Count("pk"))
+        .order_by("answered_at__date")
+    )
+    total, out = 0, []
+    for day, n in rows:
+        total += n
+        out.append((day, total))
+    return out
+
+
+def comments(campaign: Campaign, search: str = ""):
+    """Free-text answers of completed responses (never with who wrote them)."""
+    answers = Answer.objects.filter(
+        response__campaign=campaign, response__completed=True, question__type="text"
+    ).exclude(text="")
+    if search:
+        answers = answers.filter(text__icontains=search)
+    return answers.select_related("question").order_by("question__position", "text")
+
+
+# Campaign list and follow-up ------------------------------------------------------------------
+
+INVITATION_FILTERS = {
+    "repondu": ("Ont répondu", Q(answered_at__isnull=False)),
+    "commence": ("Réponse commencée", Q(started_at__isnull=False, answered_at__isnull=True)),
+    "sans-reponse": ("Sans réponse", Q(answered_at__isnull=True)),
+    "echec": (
+        "Envoi en échec",
+        Q(messages__status__in=[Message.Status.FAILED, Message.Status.BOUNCED]),
+    ),
+    "desinscrit": ("Désinscrits", Q(unsubscribed_at__isnull=False)),
+    "sans-email": ("Sans e-mail", Q(email="")),
+}
+INVITATIONS_PER_PAGE = 50
+FAILURES_SHOWN = 20
+
+
+def campaign_list(campaigns: QuerySet) -> list[Campaign]:
+    """The given campaigns, newest first, each with its numbers invited and answered and its
+    response rate."""
+    rows = list(
+        campaigns.select_related("questionnaire", "cooperative")
+        .annotate(
+            invited=Count("invitations", distinct=True),
+            answered=Count(
+                "invitations", filter=Q(invitations__answered_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-opens_on", "-pk")
+    )
+    for campaign in rows:
+        campaign.response_rate = _pct(campaign.answered, campaign.invited)
+    return rows
+
+
+@dataclass
+class CampaignFollowUp:
+    stats: dict[str, int | float | None]
+    message_stats: dict[str, int]
+    page: Page
+    current: str
+    failures: list[Message]
+    preview: int | None
+
+
+def campaign_follow_up(
+    campaign: Campaign, *, filter_key: str = "", page_number: str | None = None
+) -> CampaignFollowUp:
+    """The campaign page: invitation and e-mail counts, one page of invitees (filtered by one of
+    INVITATION_FILTERS), the latest sending failures, and the population before the launch."""
+    invitations = Invitation.objects.filter(campaign=campaign)
+    stats = invitations.aggregate(
+        invited=Count("pk"),
+        with_email=Count("pk", filter=~Q(email="")),
+        started=Count("pk", filter=Q(started_at__isnull=False)),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        unsubscribed=Count("pk", filter=Q(unsubscribed_at__isnull=False)),
+    )
+    stats["rate"] = _pct(stats["answered"], stats["invited"])
+    message_stats = dict(
+        Message.objects.filter(invitation__campaign=campaign)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    current = filter_key if filter_key in INVITATION_FILTERS else ""
+    if current:
+        invitations = invitations.filter(INVITATION_FILTERS[current][1]).distinct()
+    invitations = invitations.select_related("programme").prefetch_related(
+        Prefetch("messages", queryset=Message.objects.order_by("number"))
+    )
+    page = Paginator(
+        invitations.order_by("last_name", "first_name", "pk"), INVITATIONS_PER_PAGE
+    ).get_page(page_number)
+    failures = list(
+        Message.objects.filter(
+            invitation__campaign=campaign,
+            status__in=[Message.Status.FAILED, Message.Status.BOUNCED],
+        )
+        .select_related("invitation")
+        .order_by("-claimed_at")[:FAILURES_SHOWN]
+    )
+    preview = None
+    if campaign.launched_at is None and campaign.population.get("source", "buyers") == "buyers":
+        preview = campaign.population_buyers().count()
+    return CampaignFollowUp(stats, message_stats, page, current, failures, preview)
+
+
+# Exports -------------------------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value) -> str:
+    """A cell a spreadsheet will never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def campaign_export_rows(campaign: Campaign) -> Iterator[list[str]]:
+    """Header, then one row per completed response (names only in a named campaign). Two
+    queries whatever the size: responses and answers are read in the same order and merged."""
+    questions = list(
+        Question.objects.filter(questionnaire=campaign.questionnaire)
+        .prefetch_related("choices")
+        .order_by("section__position", "position", "pk")
+    )
+    labels = {q.pk: dict(scales.options_for(q)) for q in questions}
+    person = not campaign.anonymous
+    header = ["réponse", "canal"]
+    if person:
+        header += ["date", "nom", "prénom", "programme", "lot"]
+    yield header + [q.key for q in questions]
+    responses = (
+        Response.objects.filter(campaign=campaign, completed=True)
+        .order_by("pk")
+        .values_list(
+            "pk", "channel", "submitted_on", "invitation__last_name", "invitation__first_name",
+            "programme__name", "invitation__lot_code",
+        )
+    )  # fmt: skip
+    answers = (
+        Answer.objects.filter(response__campaign=campaign, response__completed=True)
+        .order_by("response_id")
+        .values_list("response_id", "question_id", "value", "text")
+        .iterator(chunk_size=5000)
+    )
+    pending = next(answers, None)
+    channels = dict(Response.Channel.choices)
+    for pk, channel, day, last, first, programme, lot in responses.iterator(chunk_size=2000):
+        values: dict[int, list[str]] = {}
+        while pending is not None and pending[0] == pk:
+            _, question_id, value, text = pending
+            values.setdefault(question_id, []).append(
+                text or labels.get(question_id, {}).get(value, value)
+            )
+            pending = next(answers, None)
+        row = [str(pk), channels.get(channel, channel)]
+        if person:
+            row += [day.isoformat() if day else "", last, first, programme, lot]
+        row += ["; ".join(values.get(q.pk, [])) for q in questions]
+        yield [_safe(cell) for cell in row]
+
+
+# The federation's triennial overview ------------------------------------------------------------
+
+TRIENNIAL_YEARS = 3  # a cooperative whose last triennial survey opened before is overdue
+
+
+@dataclass
+class TriennialOverview:
+    cooperatives: list[Cooperative]
+    overdue: list[Cooperative]
+    overdue_homes: int
+    limit: dt.date
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def triennial_overview(cooperatives: QuerySet, today: dt.date) -> TriennialOverview:
+    """Per cooperative: its last triennial survey, that survey's response rate, and whether it
+    is overdue (none opened in the last three years), with the homes of the overdue ones."""
+    triennials = Campaign.objects.filter(
+        cooperative=OuterRef("pk"), kind=SurveyKind.TRIENNIAL, launched_at__isnull=False
+    ).order_by("-opens_on")
+    rows = list(
+        cooperatives.annotate(
+            last_triennial_id=Subquery(triennials.values("pk")[:1]),
+            last_triennial_on=Subquery(triennials.values("opens_on")[:1]),
+        ).order_by("name")
+    )
+    ids = [c.last_triennial_id for c in rows if c.last_triennial_id]
+    rates = {
+        row["campaign_id"]: row
+        for row in Invitation.objects.filter(campaign_id__in=ids)
+        .values("campaign_id")
+        .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+    }
+    limit = _years_before(today, TRIENNIAL_YEARS)
+    for cooperative in rows:
+        row = rates.get(cooperative.last_triennial_id)
+        cooperative.rate = _pct(row["answered"], row["invited"]) if row else None
+        cooperative.overdue = (
+            cooperative.last_triennial_on is None or cooperative.last_triennial_on < limit
+        )
+    overdue = [c for c in rows if c.overdue]
+    return TriennialOverview(
+        cooperatives=rows,
+        overdue=overdue,
+        overdue_homes=sum(c.homes_count for c in overdue),
+        limit=limit,
+    )
+
+
+# The plug of survey-sourced indicators -----------------------------------------------------------
+
+
+class SurveyResultsProvider:
+    """Feeds the survey-sourced indicators of the engagements app."""
+
+    def satisfaction(
+        self, *, cooperative_id: int, selector: str, start: dt.date, end: dt.date
+    ) -> Figure | None:
+        kind, _, key = selector.partition(":")
+        if kind not in ("question", "theme") or not key:
+            return None
+        campaign = (
+            Campaign.objects.filter(
+                cooperative_id=cooperative_id,
+                launched_at__isnull=False,
+                closes_on__range=(start, end),
+            )
+            .order_by("-closes_on")
+            .first()
+        )
+        if campaign is None:
+            return None
+        answers = Answer.objects.filter(
+            response__campaign=campaign,
+            response__completed=True,
+            question__type=Question.Type.SATISFACTION,
+        )
+        answers = (
+            answers.filter(question__key=key)
+            if kind == "question"
+            else answers.filter(question__theme=key)
+        )
+        rate = satisfaction_rate(answers.values_list("value").annotate(n=Count("*")).order_by())
+        if not rate.opinions:
+            return None
+        value = Decimal(rate.rate).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return Figure(value, rate.opinions)
