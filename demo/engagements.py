@@ -166,7 +166,7 @@ def engagements_seed(
 def _actions_seed(*, cooperative, commitments, owners, reference, rng) -> None:
     for index, (title, number, subject, status) in enumerate(ACTIONS):
         offset = rng.randint(-200, 240)
-        if status in ("planned", "in_progress") and index % 4 == 0:
+        if status in Action.OPEN_STATUSES and index % 4 == 0:
             offset = -rng.randint(10, 90)  # some open actions are late
         action, created = Action.objects.get_or_create(
             cooperative=cooperative,

@@ -1,0 +1,52 @@
+"""Data migrations of the surveys app, run forwards and backwards on rows of the older shape."""
+
+import datetime as dt
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from cooperatives.models import JourneyStep
+from tests.enquetes.factories import campaign_create
+
+BEFORE = ("enquetes", "0002_invitation_draft")
+AFTER = ("enquetes", "0003_population_steps_perfect_completion")
+
+
+def _migrate(target) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+
+
+def test_campaign_populations_name_the_year_of_perfect_completion_perfect_completion(coop_a):
+    old = campaign_create(cooperative=coop_a, opens_on=dt.date(2026, 3, 2))
+    other = campaign_create(cooperative=coop_a, opens_on=dt.date(2026, 3, 2), name="Sans étapes")
+    _migrate(BEFORE)
+    type(old).objects.filter(pk=old.pk).update(
+        population={"source": "buyers", "programmes": [], "steps": ["deed", "parfait_achevement"]}
+    )
+    type(other).objects.filter(pk=other.pk).update(population={"source": "import"})
+
+    _migrate(AFTER)
+
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert old.population["steps"] == ["deed", "perfect_completion"]
+    assert [JourneyStep(step) for step in old.population["steps"]] == [
+        JourneyStep.DEED,
+        JourneyStep.PERFECT_COMPLETION,
+    ]
+    assert other.population == {"source": "import"}
+
+
+def test_the_renaming_is_undone_when_migrating_backwards(coop_a):
+    campaign = campaign_create(cooperative=coop_a, opens_on=dt.date(2026, 3, 2))
+    type(campaign).objects.filter(pk=campaign.pk).update(
+        population={"steps": ["perfect_completion"]}
+    )
+
+    _migrate(BEFORE)
+
+    campaign.refresh_from_db()
+    assert campaign.population == {"steps": ["parfait_achevement"]}
+    _migrate(AFTER)
