@@ -83,3 +83,12 @@ def test_a_page_a_chart_and_the_scorecard_text_write_the_same_value_the_same_way
     assert page == f"1{NNBSP}234,5"
     assert f"cible 1{NNBSP}234,5" in chart
     assert line.trend_text == f"T1 2026 : 1{NNBSP}234,5"
+
+
+def test_the_count_filter_writes_zero_in_the_singular_unlike_pluralize():
+    template = Template('{% load french %}{{ n|fr_count:"réponse,réponses" }}')
+
+    assert template.render(Context({"n": 0})) == "0 réponse"
+    assert template.render(Context({"n": 1})) == "1 réponse"
+    assert template.render(Context({"n": 2500})) == f"2{NNBSP}500 réponses"
+    assert template.render(Context({"n": None})) == "0 réponse"

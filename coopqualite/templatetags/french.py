@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from coopqualite.formats import (
     NBSP,
     NNBSP,
+    format_count,
     format_measure,
     format_number,
     format_percent,
@@ -58,6 +59,14 @@ def fr_percent(value, decimals: int = 0) -> str:
 def fr_points(value, decimals: int = 0) -> str:
     """A signed change in points: +3 pts, −2 pts."""
     return format_points(value, int(decimals))
+
+
+@register.filter
+def fr_count(value, forms: str) -> str:
+    """A count and its noun, French plural (0 and 1 take the singular):
+    {{ n|fr_count:"réponse,réponses" }}."""
+    singular, _, plural = forms.partition(",")
+    return format_count(int(value or 0), singular, plural)
 
 
 @register.filter

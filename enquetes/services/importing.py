@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from cooperatives.models import Buyer, Lot, Programme
+from coopqualite.formats import format_number
 from enquetes.models import Campaign, Invitation, PopulationImport
 
 COLUMNS = {
@@ -128,7 +129,7 @@ def population_parse(*, campaign: Campaign, data: bytes, filename: str) -> Parse
             "Date de livraison)."
         )
     if len(table) - 1 > MAX_ROWS:
-        raise ImportFileError(f"Le fichier dépasse {MAX_ROWS} lignes : découpez-le.")
+        raise ImportFileError(f"Le fichier dépasse {format_number(MAX_ROWS)} lignes : découpez-le.")
     programmes = {}
     for programme in Programme.objects.for_cooperative(campaign.cooperative_id):
         programmes[_plain(programme.name)] = programme

@@ -122,7 +122,8 @@ def population_import_confirm_view(request, campaign_id: int, import_id: int):
     except ImportRejected:
         messages.error(request, "Le fichier contient des erreurs : rien n'a été importé.")
         return redirect("population_import", campaign_id=campaign.pk)
-    messages.success(request, f"{added} invitation(s) ajoutée(s) depuis le fichier.")
+    added_text = format_count(added, "invitation ajoutée", "invitations ajoutées")
+    messages.success(request, f"{added_text} depuis le fichier.")
     return redirect("campaign_detail", campaign_id=campaign.pk)
 
 

@@ -286,5 +286,5 @@ def test_refresh_indicators_command_computes_and_says_how_many(notice_indicator,
     with time_machine.travel(dt.datetime(2026, 5, 15, 9, tzinfo=PARIS), tick=False):
         call_command("refresh_indicators", "--periods", "1", stdout=out)
 
-    assert out.getvalue().strip() == "1 mesure(s) calculée(s)."
+    assert out.getvalue().strip() == "1 mesure calculée."
     assert Measurement.objects.get(indicator=notice_indicator).period_start == Q2_START

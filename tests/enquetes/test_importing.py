@@ -148,7 +148,7 @@ def test_the_import_page_shows_the_report_then_imports(client, staff_a, campaign
     pending = PopulationImport.objects.get(campaign=campaign)
     response = client.post(reverse("population_import_confirm", args=[campaign.pk, pending.pk]))
 
-    assert "Importer les 40 lignes" in page
+    assert "Importer 40 lignes" in page
     assert response.status_code == 302
     assert Invitation.objects.filter(campaign=campaign).count() == 40
 

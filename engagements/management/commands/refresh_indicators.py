@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from coopqualite.formats import format_count
 from engagements.services.measuring import indicators_refresh
 
 
@@ -13,4 +14,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, periods, **options):
         count = indicators_refresh(periods_back=periods)
-        self.stdout.write(f"{count} mesure(s) calculée(s).")
+        self.stdout.write(f"{format_count(count, 'mesure calculée', 'mesures calculées')}.")
