@@ -357,6 +357,19 @@ def comments(campaign: Campaign, search: str = ""):
     return answers.select_related("question").order_by("question__position", "text")
 
 
+# Questionnaires -------------------------------------------------------------------------------
+
+
+def questionnaire_list(questionnaires: QuerySet) -> QuerySet:
+    """The given questionnaires by family and newest version first, each with its numbers of
+    questions and of campaigns."""
+    return (
+        questionnaires.annotate(n_questions=Count("questions", distinct=True))
+        .annotate(n_campaigns=Count("campaigns", distinct=True))
+        .order_by("family", "-version")
+    )
+
+
 # Campaign list and follow-up ------------------------------------------------------------------
 
 INVITATION_FILTERS = {

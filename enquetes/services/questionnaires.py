@@ -114,3 +114,25 @@ def questionnaire_new_version(*, questionnaire: Questionnaire) -> Questionnaire:
             condition_question=questions[condition_pk]
         )
     return copy
+
+
+@transaction.atomic
+def question_save(
+    *,
+    question: Question,
+    questionnaire: Questionnaire,
+    condition_values: list[str],
+    choices: list[tuple[str, str]],
+) -> Question:
+    """Save a question of a questionnaire being built; its choices are replaced by `choices`
+    ((value, label) pairs, kept only for single and multiple choice questions)."""
+    question.questionnaire = questionnaire
+    question.condition_values = condition_values
+    question.save()
+    question.choices.all().delete()
+    if question.type in (Question.Type.SINGLE, Question.Type.MULTIPLE):
+        Choice.objects.bulk_create(
+            Choice(question=question, value=value, label=label, position=i)
+            for i, (value, label) in enumerate(choices)
+        )
+    return question

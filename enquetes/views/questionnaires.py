@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
@@ -13,9 +11,11 @@ from django.views.decorators.http import require_POST
 from cooperatives.access import get_object_for, require
 from cooperatives.models import Permission
 from engagements.models import Commitment
+from enquetes import selectors
 from enquetes.library import TEMPLATES
-from enquetes.models import Choice, Question, Questionnaire, Section
+from enquetes.models import Question, Questionnaire, Section
 from enquetes.services.questionnaires import (
+    question_save,
     questionnaire_from_template,
     questionnaire_new_version,
 )
@@ -95,12 +95,7 @@ class QuestionForm(forms.ModelForm):
 
 
 def questionnaire_list(request):
-    questionnaires = (
-        Questionnaire.objects.visible_to(request.user)
-        .annotate(n_questions=Count("questions", distinct=True))
-        .annotate(n_campaigns=Count("campaigns", distinct=True))
-        .order_by("family", "-version")
-    )
+    questionnaires = selectors.questionnaire_list(Questionnaire.objects.visible_to(request.user))
     if request.method == "POST":
         require(request.user, Permission.EDIT)
         key = request.POST.get("template", "")
@@ -177,18 +172,12 @@ def section_new(request, questionnaire_id: int):
 
 
 def _save_question(form: QuestionForm, questionnaire: Questionnaire) -> Question:
-    with transaction.atomic():
-        question = form.save(commit=False)
-        question.questionnaire = questionnaire
-        question.condition_values = form.cleaned_data["condition_values"]
-        question.save()
-        question.choices.all().delete()
-        if question.type in ("single", "multiple"):
-            Choice.objects.bulk_create(
-                Choice(question=question, value=value, label=label, position=i)
-                for i, (value, label) in enumerate(form.cleaned_data["choices"])
-            )
-    return question
+    return question_save(
+        question=form.save(commit=False),
+        questionnaire=questionnaire,
+        condition_values=form.cleaned_data["condition_values"],
+        choices=form.cleaned_data["choices"],
+    )
 
 
 def question_new(request, questionnaire_id: int):
