@@ -1,5 +1,6 @@
-"""Reads of the survey pages: a campaign's results, its follow-up page, its exports, the campaign
-list and the federation's triennial overview; and the provider of survey-sourced indicators.
+"""Reads of the survey pages: a campaign's results, its follow-up page, its exports, the lists of
+questionnaires and campaigns, the federation's triennial overview; and the provider of
+survey-sourced indicators.
 
 Results are aggregated by the database. Satisfaction rate as the HLM movement computes it:
 (très + assez satisfaits) / those who gave an opinion ("ne sait pas" and no answer are left out
