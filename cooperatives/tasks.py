@@ -1,9 +1,10 @@
-"""Celery tasks of the tenancy app: the worker's own health probe, the password reset mail."""
+"""Celery tasks of the tenancy app: the worker's own health probe, the password reset mail.
+Ids (or the address) in, one service call; `cooperatives.services.requests` queues them."""
 
 from celery import shared_task
 
 from cooperatives.models import Cooperative
-from cooperatives.password_reset import password_reset_send
+from cooperatives.services.password_reset import password_reset_send
 from coopqualite.mail import TransientSendError
 
 
@@ -21,5 +22,5 @@ def ping() -> dict:
     max_retries=3,
 )
 def password_reset_send_task(email: str) -> None:
-    """Send the password reset mail to the accounts of this address (see password_reset.py)."""
+    """Send the password reset mail to the accounts of this address."""
     password_reset_send(email=email)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cooperatives.password_reset import PasswordResetRequestForm
+from cooperatives.forms import PasswordResetRequestForm
 from coopqualite import views
 
 admin.site.site_header = "Coopqualité — administration"

@@ -35,13 +35,27 @@ def _graph() -> dict[str, set[str]]:
     graph = {}
     for name, path in modules.items():
         targets = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 targets |= {resolve(alias.name) for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 targets |= {resolve(f"{node.module}.{alias.name}") for alias in node.names}
         graph[name] = targets - {None, name}
     return graph
+
+
+def _runtime_nodes(tree: ast.AST):
+    """Every node, except under `if TYPE_CHECKING:` (imports for annotations only, never run)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            test = getattr(child, "test", None) if isinstance(child, ast.If) else None
+            if test is not None and "TYPE_CHECKING" in ast.unparse(test):
+                stack.extend(child.orelse)
+                continue
+            stack.append(child)
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -84,6 +98,23 @@ def test_the_cycle_finder_finds_a_cycle_through_three_modules():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
 
     assert _cycles(graph) == [["a", "b", "c"]]
+
+
+def test_imports_for_annotations_only_are_not_counted():
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\n"
+        "import enquetes.models\n"
+        "if TYPE_CHECKING:\n"
+        "    import enquetes.selectors\n"
+        "def f():\n"
+        "    import rapports.models\n"
+    )
+
+    imported = {
+        alias.name for node in _runtime_nodes(tree) if isinstance(node, ast.Import)
+        for alias in node.names
+    }  # fmt: skip
+    assert imported == {"enquetes.models", "rapports.models"}
 
 
 def test_apps_import_only_the_project_package_and_the_apps_they_build_on():

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from coopqualite.mail import TransientSendError, smtp_error_is_transient
 from enquetes.emails import survey_invitation
 from enquetes.models import Campaign, Invitation, Message
 
@@ -38,18 +39,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 MAX_REMINDERS = 3
 SENDING_TIMEOUT = dt.timedelta(minutes=15)
-
-
-class TransientSendError(Exception):
-    """The SMTP server could not take the messages now: retry later."""
-
-
-def _is_transient(exc: Exception) -> bool:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _ in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500
-    return isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | OSError)
 
 
 def messages_plan(*, now: dt.datetime, campaign: Campaign | None = None) -> int:
@@ -178,14 +167,14 @@ def messages_send(*, message_ids: list[int], now: dt.datetime | None = None) -> 
             try:
                 email.send()
             except smtplib.SMTPRecipientsRefused as exc:
-                if _is_transient(exc):  # greylisting and the like: try again later
+                if smtp_error_is_transient(exc):  # greylisting and the like: try again later
                     _release(messages[index:], exc)
                     raise TransientSendError(_describe(exc)) from exc
                 _set(message, Message.Status.BOUNCED, error=_describe(exc))
                 report.bounced += 1
                 continue
             except Exception as exc:
-                if not _is_transient(exc):
+                if not smtp_error_is_transient(exc):
                     _set(message, Message.Status.FAILED, error=_describe(exc))
                     report.failed += 1
                     continue
@@ -196,7 +185,7 @@ def messages_send(*, message_ids: list[int], now: dt.datetime | None = None) -> 
     except TransientSendError:
         raise
     except Exception as exc:  # the connection could not be opened
-        if not _is_transient(exc):
+        if not smtp_error_is_transient(exc):
             raise
         _release(messages, exc)
         raise TransientSendError(_describe(exc)) from exc

@@ -1,12 +1,13 @@
-"""Password reset that does not tell accounts apart.
+"""Password reset that does not tell accounts apart (the work; `cooperatives.tasks` calls it).
 
 The reset page only checks that an address was typed and queues `password_reset_send_task` with
-it once the request's transaction commits: a known and an unknown address take the same path,
-read no table and answer in the same time. The worker looks the accounts up and sends Django's
-reset link with the French templates emails/password_reset_*, the link built on SITE_URL like
-every link of a mail. A transient SMTP error is retried by the task (at least once: a second
-mail is harmless, each link works once and the newest password wins); a permanent refusal is
-logged without the address and dropped, as Django does.
+it once the request's transaction commits (`services.requests.password_reset_request`): a known
+and an unknown address take the same path, read no table and answer in the same time. The
+worker looks the accounts up and sends Django's reset link with the French templates
+emails/password_reset_*, the link built on SITE_URL like every link of a mail. A transient SMTP
+error is retried by the task (at least once: a second mail is harmless, each link works once
+and the newest password wins); a permanent refusal is logged without the address and dropped,
+as Django does.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template import loader
 
 from coopqualite.mail import TransientSendError, smtp_error_is_transient
@@ -27,16 +27,6 @@ log = logging.getLogger(__name__)
 SUBJECT_TEMPLATE = "emails/password_reset_subject.txt"
 BODY_TEMPLATE = "emails/password_reset_body.txt"
 HTML_TEMPLATE = "emails/password_reset_body.html"
-
-
-class PasswordResetRequestForm(PasswordResetForm):
-    """The form of the reset page: saving it queues the mail, nothing else."""
-
-    def save(self, **kwargs) -> None:
-        from cooperatives.tasks import password_reset_send_task
-
-        email = self.cleaned_data["email"]
-        transaction.on_commit(lambda: password_reset_send_task.delay(email))
 
 
 class _PasswordResetMailForm(PasswordResetForm):

@@ -1,0 +1,14 @@
+"""Forms of the tenancy app."""
+
+from __future__ import annotations
+
+from django.contrib.auth.forms import PasswordResetForm
+
+from cooperatives.services.requests import password_reset_request
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """The form of the reset page: saving it queues the mail, nothing else."""
+
+    def save(self, **kwargs) -> None:
+        password_reset_request(email=self.cleaned_data["email"])
