@@ -89,6 +89,13 @@ TEMPLATES = [
 ]
 
 # Database -------------------------------------------------------------------------------------
+# Seconds to wait for a PostgreSQL connection (libpq counts at least 2).
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
+# Milliseconds a statement may run before PostgreSQL cancels it (0: no limit). 30 s for the web,
+# half of gunicorn's timeout (gunicorn.conf.py): a runaway query becomes an error page with its
+# traceback logged instead of a killed worker. The worker of docker-compose.yml sets a longer one
+# (report builds, imports), and `migrate` runs without any (docker/entrypoint.sh).
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'coopqualite.sqlite3'}"),
@@ -105,6 +112,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["connect_timeout"] = DB_CONNECT_TIMEOUT
+    _options["options"] = " ".join(
+        filter(None, [_options.get("options"), f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"])
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Authentication -------------------------------------------------------------------------------
@@ -183,11 +196,13 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 else:
     # No SMTP server configured: every mail is written to a file a person can open.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Seconds any SMTP connection may wait (connect, each reply), whichever backend is configured:
+# Django's default is to wait for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coopqualité <ne-pas-repondre@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Administrateur", a) for a in env_list("ADMINS", [])]
@@ -210,7 +225,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# Every exchange with Redis is bounded (connect, then each command): a hung or dead broker costs
+# a web request that enqueues a few seconds, not a gunicorn worker (coopqualite/jobs.py).
+REDIS_TIMEOUT = env_int("REDIS_TIMEOUT", 2)
+_REDIS_SOCKET = {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, **_REDIS_SOCKET}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = _REDIS_SOCKET
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
+# A publish is tried twice, then given up: about 2 × REDIS_TIMEOUT on a hung broker, at once on
+# a dead one (Celery's default: 4 tries).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 # Periodic jobs, each in its app's periodic.py. Each entry expires before its next run so that a
 # backlog never piles up; each has a management command that does the same work for cron users.
 CELERY_BEAT_SCHEDULE = {

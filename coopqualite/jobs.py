@@ -1,0 +1,30 @@
+"""Putting a task on the queue from a web request without hanging it when the broker does."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Task
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task: Task, *args, **kwargs) -> bool:
+    """Queue `task(*args, **kwargs)`; False when the broker cannot take it.
+
+    Bounded by the broker settings (REDIS_TIMEOUT, CELERY_TASK_PUBLISH_RETRY_POLICY): a dead
+    broker answers False at once, a hung one within about two REDIS_TIMEOUT. The caller turns
+    False into a French message and a job marked failed, never a 500. Call it from
+    `transaction.on_commit` like any enqueue. Without a broker (eager mode) the task runs here,
+    and its own errors propagate.
+    """
+    if task.app.conf.task_always_eager:
+        task.apply_async(args, kwargs)
+        return True
+    try:
+        task.apply_async(args, kwargs)
+    except (OperationalError, OSError) as exc:
+        logger.warning("Broker unavailable, task %s not queued: %s", task.name, exc)
+        return False
+    return True
