@@ -20,6 +20,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from cooperatives.models import Cooperative
+from coopqualite.spreadsheets import safe_cell
 from engagements.sources import Figure
 from enquetes import scales
 from enquetes.models import (
@@ -461,14 +462,6 @@ def campaign_follow_up(
 
 # Exports -------------------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value) -> str:
-    """A cell a spreadsheet will never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
 
 def campaign_export_rows(campaign: Campaign) -> Iterator[list[str]]:
     """Header, then one row per completed response (names only in a named campaign). Two
@@ -512,7 +505,7 @@ def campaign_export_rows(campaign: Campaign) -> Iterator[list[str]]:
         if person:
             row += [day.isoformat() if day else "", last, first, programme, lot]
         row += ["; ".join(values.get(q.pk, [])) for q in questions]
-        yield [_safe(cell) for cell in row]
+        yield [safe_cell(cell) for cell in row]
 
 
 # The federation's triennial overview ------------------------------------------------------------

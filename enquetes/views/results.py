@@ -14,6 +14,7 @@ from django.utils import timezone
 from cooperatives.access import get_object_for, permission_required, require
 from cooperatives.models import Cooperative, Permission
 from coopqualite.charts import Point, line_chart
+from coopqualite.spreadsheets import CSV_DELIMITER
 from enquetes.models import Campaign
 from enquetes.selectors import (
     answered_over_time,
@@ -74,7 +75,7 @@ def _filename(campaign: Campaign, extension: str) -> str:
 def export_csv(request, campaign_id: int):
     campaign = get_object_for(request.user, Permission.READ, Campaign, pk=campaign_id)
     require(request.user, campaign.export_permission, campaign.cooperative)
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
     rows = (writer.writerow(row) for row in campaign_export_rows(campaign))
     response = StreamingHttpResponse(_with_bom(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(campaign, "csv")}"'
