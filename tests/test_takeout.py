@@ -71,7 +71,11 @@ def fill(mark: str) -> Cooperative:
         lot=lot, last_name=f"{mark}-Acquéreur", email=f"{mark.lower()}@exemple.fr"
     )
     commitment = CommitmentFactory(cooperative=coop, title=f"Engagement {mark}")
-    commitment.principles.add(Principle.objects.order_by("position").first())
+    # Transactional tests flush the principles that a migration loads.
+    principle = Principle.objects.order_by("position").first() or Principle.objects.create(
+        code="adhesion", name="Adhésion volontaire", description="Ouverte à tous.", position=1
+    )
+    commitment.principles.add(principle)
     commitment.title = f"Engagement {mark} révisé"
     commitment.save()
     indicator = IndicatorFactory(commitment=commitment, name=f"Indicateur {mark}")
