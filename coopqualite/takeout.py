@@ -38,7 +38,6 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
@@ -50,7 +49,7 @@ from django.utils.text import get_valid_filename
 from simple_history.models import HistoricalChanges
 
 from cooperatives.models import Cooperative
-from coopqualite.spreadsheets import CSV_DELIMITER, CSV_ENCODING, safe_cell
+from coopqualite.spreadsheets import CSV_DELIMITER, CSV_ENCODING, csv_value
 
 OUR_APPS = ("cooperatives", "engagements", "enquetes", "rapports")
 
@@ -304,28 +303,9 @@ def _write_table(archive: zipfile.ZipFile, table: Table) -> int:
         writer = _csv_writer(text)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell(value) for value in row])
+            writer.writerow([csv_value(value) for value in row])
             count += 1
     return count
-
-
-def _cell(value) -> str:
-    """One value as a French spreadsheet reads it: decimal comma, ISO dates, oui/non."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal | float):
-        return format(value, "f").replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, dict | list):
-        return safe_cell(json.dumps(value, ensure_ascii=False, sort_keys=True))
-    return safe_cell(value)
 
 
 def _stored_files(table: Table) -> Iterator[tuple[models.FileField, int, str, str]]:
