@@ -7,11 +7,15 @@ staff query goes through `TenantQuerySet.visible_to(user)`, the one scoping mech
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class TenantQuerySet(models.QuerySet):
@@ -217,7 +221,7 @@ class User(AbstractUser):
 
 
 class Programme(models.Model):
-    """A development (opération) of N lots."""
+    """A development (opération) of N lots, with the interlocutor of its buyers."""
 
     class Financing(models.TextChoices):
         VEFA = "vefa", "Accession sociale (VEFA)"
@@ -236,18 +240,35 @@ class Programme(models.Model):
     financing = models.CharField(
         "dispositif", max_length=20, choices=Financing.choices, default=Financing.VEFA
     )
+    interlocutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="interlocuteur unique",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=(
+            "Le collaborateur qui suit les acquéreurs du programme, de la réservation à la "
+            "livraison. Un acquéreur peut avoir le sien."
+        ),
+    )
 
     objects = TenantQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "programme"
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cooperative", "name"], name="programme_unique_name_per_cooperative"
+                fields=["cooperative", "name"],
+                name="programme_unique_name_per_cooperative",
+                violation_error_message="Un programme de la coopérative porte déjà ce nom.",
             ),
             models.UniqueConstraint(
-                fields=["cooperative", "code"], name="programme_unique_code_per_cooperative"
+                fields=["cooperative", "code"],
+                name="programme_unique_code_per_cooperative",
+                violation_error_message="Un programme de la coopérative a déjà ce code.",
             ),
         ]
 
@@ -272,13 +293,16 @@ class Lot(models.Model):
     typology = models.CharField("typologie", max_length=2, choices=Typology.choices, blank=True)
 
     objects = TenantQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "lot"
         ordering = ["programme", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "code"], name="lot_unique_code_per_programme"
+                fields=["programme", "code"],
+                name="lot_unique_code_per_programme",
+                violation_error_message="Ce programme a déjà un lot de ce code.",
             ),
         ]
 
@@ -308,6 +332,44 @@ def journey_step_conditions(today: dt.date, prefix: str = "") -> dict[JourneySte
     }
 
 
+# How long after delivery the courtesy visit is due (Quali'Hlm: within 2 months of moving in).
+COURTESY_VISIT_WITHIN = relativedelta(months=2)
+
+
+def courtesy_visit_deadline(delivery: dt.date) -> dt.date:
+    """The last day of the courtesy visit owed to a household delivered on `delivery`."""
+    return delivery + COURTESY_VISIT_WITHIN
+
+
+# The order of the journey dates, stated once: (earlier, later, constraint name, message). The
+# database checks each pair with a named constraint; model forms get its message from the
+# constraint, buyer files from `Buyer.journey_date_errors`. No rule orders the deed and the
+# delivery: in a lease-then-buy (PSLA) the household moves in before it buys.
+JOURNEY_DATE_ORDER = (
+    ("reservation_date", "deed_date", "buyer_deed_after_reservation",
+     "L'acte ne peut précéder le contrat de réservation."),
+    ("reservation_date", "delivery_date", "buyer_delivery_after_reservation",
+     "La livraison ne peut précéder la réservation."),
+    ("delivery_date", "perfect_completion_end", "buyer_completion_after_delivery",
+     "La fin du parfait achèvement ne peut précéder la livraison."),
+    ("delivery_date", "courtesy_visit_date", "buyer_courtesy_visit_after_delivery",
+     "La visite de courtoisie ne peut précéder la livraison."),
+)  # fmt: skip
+ANNOUNCEMENT_WITHOUT_DATE = (
+    "Le mois de livraison annoncé va avec la date de l'annonce : indiquez les deux."
+)
+
+
+def _date_order_constraint(earlier: str, later: str, name: str, message: str):
+    return models.CheckConstraint(
+        name=name,
+        condition=Q(**{f"{later}__isnull": True})
+        | Q(**{f"{earlier}__isnull": True})
+        | Q(**{f"{later}__gte": F(earlier)}),
+        violation_error_message=message,
+    )
+
+
 class BuyerQuerySet(TenantQuerySet):
     def at_step(self, step: str, today: dt.date | None = None) -> BuyerQuerySet:
         today = today or timezone.localdate()
@@ -317,7 +379,9 @@ class BuyerQuerySet(TenantQuerySet):
 class Buyer(models.Model):
     """A buying household (acquéreur) of one lot, with the dates of its journey.
 
-    No account, no password: buyers answer surveys through token links.
+    No account, no password: buyers answer surveys through token links. Staff change buyers
+    through `cooperatives.services.buyers` (one at a time or from a buyer file), which keeps
+    the history of every change and the log of the delivery month's announcements.
     """
 
     cooperative_path = "lot__programme__cooperative"
@@ -329,6 +393,15 @@ class Buyer(models.Model):
     first_name = models.CharField("prénom", max_length=150, blank=True)
     email = models.EmailField("e-mail", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
+    interlocutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="interlocuteur",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Seulement s'il n'est pas celui du programme.",
+    )
 
     reservation_date = models.DateField("contrat de réservation", null=True, blank=True)
     deed_date = models.DateField("acte authentique", null=True, blank=True)
@@ -342,6 +415,7 @@ class Buyer(models.Model):
         "date de l'annonce du mois de livraison", null=True, blank=True
     )
     delivery_date = models.DateField("livraison", null=True, blank=True)
+    courtesy_visit_date = models.DateField("visite de courtoisie", null=True, blank=True)
     perfect_completion_end = models.DateField(
         "fin de l'année de parfait achèvement", null=True, blank=True
     )
@@ -350,6 +424,13 @@ class Buyer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = BuyerQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    JOURNEY_DATES = (
+        "reservation_date", "deed_date", "delivery_month_announced",
+        "delivery_month_announced_on", "delivery_date", "courtesy_visit_date",
+        "perfect_completion_end",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "acquéreur"
@@ -361,28 +442,18 @@ class Buyer(models.Model):
                 name="buyer_unique_email_per_lot",
                 violation_error_message="Cet acquéreur (même e-mail) est déjà rattaché à ce lot.",
             ),
+            *(_date_order_constraint(*rule) for rule in JOURNEY_DATE_ORDER),
             models.CheckConstraint(
-                name="buyer_deed_after_reservation",
-                condition=Q(deed_date__isnull=True)
-                | Q(reservation_date__isnull=True)
-                | Q(deed_date__gte=F("reservation_date")),
-                violation_error_message="L'acte ne peut précéder le contrat de réservation.",
-            ),
-            models.CheckConstraint(
-                name="buyer_delivery_after_reservation",
-                condition=Q(delivery_date__isnull=True)
-                | Q(reservation_date__isnull=True)
-                | Q(delivery_date__gte=F("reservation_date")),
-                violation_error_message="La livraison ne peut précéder la réservation.",
-            ),
-            models.CheckConstraint(
-                name="buyer_completion_after_delivery",
-                condition=Q(perfect_completion_end__isnull=True)
-                | Q(delivery_date__isnull=True)
-                | Q(perfect_completion_end__gte=F("delivery_date")),
-                violation_error_message=(
-                    "La fin du parfait achèvement ne peut précéder la livraison."
+                name="buyer_delivery_month_announced_with_its_date",
+                condition=Q(
+                    delivery_month_announced__isnull=True,
+                    delivery_month_announced_on__isnull=True,
+                )
+                | Q(
+                    delivery_month_announced__isnull=False,
+                    delivery_month_announced_on__isnull=False,
                 ),
+                violation_error_message=ANNOUNCEMENT_WITHOUT_DATE,
             ),
         ]
 
@@ -398,3 +469,108 @@ class Buyer(models.Model):
         if self.deed_date and self.deed_date <= today:
             return JourneyStep.DEED
         return JourneyStep.RESERVED
+
+    @staticmethod
+    def journey_date_errors(dates: Mapping[str, dt.date | None]) -> list[tuple[str, str]]:
+        """(field, French message) for each rule of the journey dates that `dates` break: the
+        same rules as the database constraints, for rows checked before anything is written."""
+        errors = [
+            (later, message)
+            for earlier, later, _, message in JOURNEY_DATE_ORDER
+            if dates.get(earlier) and dates.get(later) and dates[later] < dates[earlier]
+        ]
+        month, announced_on = (
+            dates.get("delivery_month_announced"),
+            dates.get("delivery_month_announced_on"),
+        )
+        if (month is None) != (announced_on is None):
+            errors.append(("delivery_month_announced_on", ANNOUNCEMENT_WITHOUT_DATE))
+        return errors
+
+    @staticmethod
+    def named_interlocutor_q(prefix: str = "") -> Q:
+        """Buyers followed by a named interlocutor: their own, or else their programme's; a
+        deactivated user (gone from the cooperative) names nobody. `interlocutor_in_charge`
+        is the same rule for one buyer."""
+        return Q(**{f"{prefix}interlocutor__is_active": True}) | Q(
+            **{
+                f"{prefix}interlocutor__isnull": True,
+                f"{prefix}lot__programme__interlocutor__is_active": True,
+            }
+        )
+
+    @property
+    def interlocutor_in_charge(self) -> User | None:
+        """The buyer's own interlocutor, or else their programme's; None when that person is
+        no longer active. Select `interlocutor` and `lot__programme__interlocutor` with it."""
+        chosen = self.interlocutor if self.interlocutor_id else self.lot.programme.interlocutor
+        return chosen if chosen is not None and chosen.is_active else None
+
+
+class DeliveryAnnouncement(models.Model):
+    """The delivery month as announced to a buyer on a day: the buyer's space lists them, each
+    change of the month included. The buyer's `delivery_month_announced(_on)` are the last one.
+
+    Written by `cooperatives.services.buyers` only: a new row when both the month and the day of
+    the announcement change; a change of one of them corrects the last row (a typing mistake);
+    clearing the month withdraws every row (it was entered by mistake).
+    """
+
+    cooperative_path = "buyer__lot__programme__cooperative"
+
+    buyer = models.ForeignKey(
+        Buyer, on_delete=models.CASCADE, related_name="delivery_announcements"
+    )
+    month = models.DateField("mois de livraison annoncé", help_text="Premier jour du mois.")
+    announced_on = models.DateField("annoncé le")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="saisi par",
+    )
+    recorded_at = models.DateTimeField("saisi le", default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "annonce du mois de livraison"
+        verbose_name_plural = "annonces du mois de livraison"
+        ordering = ["buyer", "announced_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "announced_on"],
+                name="delivery_announcement_one_per_buyer_and_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} (annoncé le {self.announced_on:%d/%m/%Y})"
+
+
+class BuyerImport(models.Model):
+    """A buyer file read and checked, waiting for the user who sent it to confirm it: nothing
+    is written before, then every row or none (`cooperatives.services.buyer_import`). Its rows
+    hold personal data: deleted once confirmed, or replaced by the same user's next file."""
+
+    cooperative_path = "cooperative"
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    rows = models.JSONField(default=list)
+    report = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "import d'acquéreurs"
+        verbose_name_plural = "imports d'acquéreurs"
+
+    def __str__(self) -> str:
+        return self.filename

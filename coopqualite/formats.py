@@ -1,4 +1,5 @@
-"""Numbers written the French way: the one formatter of the portal, its charts and its PDF.
+"""Numbers and dates written the French way: the one formatter of the portal, its charts and
+its PDF.
 
 Decimal comma, a narrow no-break space between thousands, halves rounded up (12,5 → 13), a dash
 for a missing value, and the French plural (0 and 1 take the singular). Templates use it through
@@ -7,7 +8,10 @@ the `french` filters; charts, reads and messages call it directly.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.dateformat import format as date_format
 
 NNBSP = "\u202f"  # narrow no-break space: between thousands, before ; ! ? and inside « »
 NBSP = "\u00a0"  # no-break space: before : and %
@@ -59,3 +63,16 @@ def format_count(n: int, singular: str, plural: str) -> str:
     """A count with its noun, French plural rule (0 and 1 take the singular): "1 invitation",
     "0 invitation", "1 234 invitations"."""
     return f"{format_number(n)} {singular if abs(n) < 2 else plural}"
+
+
+def format_date(value: dt.date | None) -> str:
+    """A date written out the French way: "1er mars 2026", "31 décembre 2026" ("" when None)."""
+    if not value:
+        return ""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {date_format(value, 'F Y')}"
+
+
+def format_month(value: dt.date | None) -> str:
+    """A month and its year: "juin 2026" ("" when None)."""
+    return date_format(value, "F Y") if value else ""

@@ -11,3 +11,8 @@ class EnquetesConfig(AppConfig):
         from enquetes.selectors import SurveyResultsProvider
 
         register_survey_results(SurveyResultsProvider())
+        # The preview of a buyer file says whom it would invite to running key-step campaigns.
+        from cooperatives import import_notices
+        from enquetes.import_notices import KeyStepImportNotices
+
+        import_notices.register(KeyStepImportNotices())

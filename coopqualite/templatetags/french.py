@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from django import template
-from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -14,7 +13,9 @@ from coopqualite.formats import (
     NBSP,
     NNBSP,
     format_count,
+    format_date,
     format_measure,
+    format_month,
     format_number,
     format_percent,
     format_points,
@@ -72,7 +73,10 @@ def fr_count(value, forms: str) -> str:
 @register.filter
 def fr_date(value) -> str:
     """A date written out the French way: "1er mars 2026", "31 décembre 2026"."""
-    if not value:
-        return ""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {date_format(value, 'F Y')}"
+    return format_date(value)
+
+
+@register.filter
+def fr_month(value) -> str:
+    """A month and its year: "juin 2026"."""
+    return format_month(value)

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from cooperatives.access import get_object_for, permission_required
 from cooperatives.models import Permission
+from coopqualite.history import history_rows
 from engagements.forms import ActionFilterForm, ActionForm
-from engagements.history import history_rows
 from engagements.models import Action
 from engagements.services.actions import ActionConflict, action_create, action_update
 

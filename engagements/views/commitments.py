@@ -4,9 +4,9 @@ from django.utils import timezone
 
 from cooperatives.access import get_object_for
 from cooperatives.models import Permission
+from coopqualite.history import history_rows
 from engagements import selectors
 from engagements.forms import CommitmentForm, IndicatorForm, MeasurementEditForm, MeasurementForm
-from engagements.history import history_rows
 from engagements.models import Commitment, Indicator, Measurement
 from engagements.services.measuring import measurement_record
 

@@ -171,6 +171,13 @@ class Campaign(models.Model):
     def is_open(self, today: dt.date | None = None) -> bool:
         return self.status(today) == self.Status.OPEN
 
+    def key_step_dates(self, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The step dates of the buyers a key-step campaign has invited by `today`: from its
+        opening to today (at most its closing), both `days_after_step` earlier. A buyer whose
+        step came before the campaign opened is not invited."""
+        delay = dt.timedelta(days=self.days_after_step)
+        return self.opens_on - delay, min(today, self.closes_on) - delay
+
     def population_buyers(self, today: dt.date | None = None) -> QuerySet[Buyer]:
         """The portal's buyers matching the population filter (programmes, journey steps)."""
         today = today or timezone.localdate()

@@ -91,12 +91,8 @@ def key_step_invitations_create(*, now: dt.datetime, campaign: Campaign | None =
     added = 0
     for campaign in campaigns:
         field = KeyStep(campaign.key_step).buyer_date_field
-        delay = dt.timedelta(days=campaign.days_after_step)
         buyers = Buyer.objects.for_cooperative(campaign.cooperative_id).filter(
-            **{
-                f"{field}__lte": today - delay,
-                f"{field}__gte": campaign.opens_on - delay,
-            }
+            **{f"{field}__range": campaign.key_step_dates(today)}
         )
         programmes = campaign.population.get("programmes") or []
         if programmes:
