@@ -30,8 +30,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from cooperatives import import_notices
-from cooperatives.models import Buyer, Lot, Programme, User
-from cooperatives.selectors import interlocutor_choices
+from cooperatives.models import Buyer, Lot, Programme, User, interlocutor_choices
 from coopqualite.formats import format_date, format_month, format_number
 
 MAX_ROWS = 20_000

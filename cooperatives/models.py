@@ -332,6 +332,15 @@ def journey_step_conditions(today: dt.date, prefix: str = "") -> dict[JourneySte
     }
 
 
+def interlocutor_choices(cooperative_id: int) -> models.QuerySet[User]:
+    """Who may be named interlocutor of buyers: the active users of the cooperative whose role
+    keeps its records (`Permission.EDIT`), by name."""
+    roles = [role for role, granted in User.ROLE_PERMISSIONS.items() if Permission.EDIT in granted]
+    return User.objects.filter(
+        cooperative_id=cooperative_id, role__in=roles, is_active=True
+    ).order_by("last_name", "first_name", "username")
+
+
 # How long after delivery the courtesy visit is due (Quali'Hlm: within 2 months of moving in).
 COURTESY_VISIT_WITHIN = relativedelta(months=2)
 

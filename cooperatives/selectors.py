@@ -1,32 +1,23 @@
 """Reads of the tenancy pages: programmes with their buyers along the journey, a buyer's page,
-the people who may be named interlocutor."""
+the people who may be named interlocutor, the preview of a buyer file."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from cooperatives.buyer_files import ERROR, NOTICE, import_summary
 from cooperatives.models import (
     Buyer,
     DeliveryAnnouncement,
     JourneyStep,
     Lot,
-    Permission,
     Programme,
-    User,
     journey_step_conditions,
 )
 from coopqualite.history import history_rows
-
-
-def interlocutor_choices(cooperative_id: int) -> QuerySet[User]:
-    """Who may be named interlocutor of buyers: the active users of the cooperative whose role
-    keeps its records (`Permission.EDIT`), by name."""
-    roles = [role for role, granted in User.ROLE_PERMISSIONS.items() if Permission.EDIT in granted]
-    return User.objects.filter(
-        cooperative_id=cooperative_id, role__in=roles, is_active=True
-    ).order_by("last_name", "first_name", "username")
 
 
 def programmes_with_step_counts(programmes: QuerySet[Programme], today: dt.date) -> list:
@@ -73,6 +64,39 @@ def buyer_announcements(buyer: Buyer) -> list[DeliveryAnnouncement]:
     )
 
 
-def buyer_history(buyer: Buyer, limit: int = 30) -> list:
-    """The newest changes of a buyer (who, when, which fields), for the history component."""
-    return history_rows(buyer.history.select_related("history_user")[:limit])
+def record_history(record, limit: int = 30) -> list:
+    """The newest changes of a programme, a lot or a buyer (who, when, which fields, before →
+    after), for the history component."""
+    return history_rows(record.history.select_related("history_user")[:limit])
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What a waiting buyer file will do, for the preview of both imports (buyers, survey
+    population): counts, notices, the report (first entries) and the valid rows (first ones)."""
+
+    filename: str
+    summary: dict[str, int]
+    notices: list[str]
+    report: list[dict]
+    report_hidden: int
+    rows: list[dict]
+    rows_hidden: int
+
+
+PREVIEW_LIMIT = 500  # entries of the report, and rows, drawn on the page
+
+
+def import_preview(*, filename: str, rows: list[dict], report: list[dict]) -> ImportPreview:
+    entries = [entry for entry in report if entry["level"] != NOTICE]
+    # Errors first: they are what must be fixed before anything is imported.
+    entries.sort(key=lambda entry: (entry["level"] != ERROR, entry["row"] or 0))
+    return ImportPreview(
+        filename=filename,
+        summary=import_summary(rows, report),
+        notices=[entry["message"] for entry in report if entry["level"] == NOTICE],
+        report=entries[:PREVIEW_LIMIT],
+        report_hidden=max(len(entries) - PREVIEW_LIMIT, 0),
+        rows=rows[:PREVIEW_LIMIT],
+        rows_hidden=max(len(rows) - PREVIEW_LIMIT, 0),
+    )

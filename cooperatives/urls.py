@@ -1,9 +1,41 @@
 from django.urls import path
 
-from cooperatives import views
+from cooperatives.views import buyers, cooperative, imports, programmes
 
 urlpatterns = [
-    path("programmes/", views.programme_list, name="programme_list"),
-    path("programmes/<int:programme_id>/", views.programme_detail, name="programme_detail"),
-    path("cooperative/parametres/", views.cooperative_settings, name="cooperative_settings"),
+    # Programmes and their lots
+    path("programmes/", programmes.programme_list, name="programme_list"),
+    path("programmes/nouveau/", programmes.programme_new, name="programme_new"),
+    path("programmes/<int:programme_id>/", programmes.programme_detail, name="programme_detail"),
+    path(
+        "programmes/<int:programme_id>/modifier/", programmes.programme_edit, name="programme_edit"
+    ),
+    path("programmes/<int:programme_id>/lots/nouveau/", programmes.lot_new, name="lot_new"),
+    path("lots/<int:lot_id>/modifier/", programmes.lot_edit, name="lot_edit"),
+    # Buyers and the dates of their journey
+    path("programmes/<int:programme_id>/acquereurs/nouveau/", buyers.buyer_new, name="buyer_new"),
+    path("acquereurs/<int:buyer_id>/", buyers.buyer_detail, name="buyer_detail"),
+    path("acquereurs/<int:buyer_id>/modifier/", buyers.buyer_edit, name="buyer_edit"),
+    # Buyer files: the format, its template, the import
+    path("acquereurs/fichier/", imports.buyer_file_format, name="buyer_file_format"),
+    path(
+        "acquereurs/fichier/modele.csv",
+        imports.buyer_file_template,
+        {"kind": "csv"},
+        name="buyer_file_template_csv",
+    ),
+    path(
+        "acquereurs/fichier/modele.xlsx",
+        imports.buyer_file_template,
+        {"kind": "xlsx"},
+        name="buyer_file_template_xlsx",
+    ),
+    path("acquereurs/importer/", imports.buyer_import, name="buyer_import"),
+    path(
+        "acquereurs/importer/<int:buyer_import_id>/confirmer/",
+        imports.buyer_import_confirm_view,
+        name="buyer_import_confirm",
+    ),
+    # The cooperative's settings
+    path("cooperative/parametres/", cooperative.cooperative_settings, name="cooperative_settings"),
 ]

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from cooperatives.models import BuyerImport
 from engagements.models import Action, Commitment, Evidence, Indicator, Measurement
 from engagements.services.evidence import evidence_add
 from enquetes.models import Answer, Campaign, Invitation, PopulationImport, Question, Response
@@ -87,6 +88,19 @@ MATRIX = {
     # Programmes and buyers; the cooperative's settings
     "programme_list":            ("200",       "200",       "403",       "403",       "login"),
     "programme_detail":          ("200",       "200",       "403",       "403",       "login"),
+    "programme_new":             ("200",       "200",       "403",       "403",       "login"),
+    "programme_edit":            ("200",       "200",       "403",       "403",       "login"),
+    "lot_new":                   ("200",       "200",       "403",       "403",       "login"),
+    "lot_edit":                  ("200",       "200",       "403",       "403",       "login"),
+    "buyer_new":                 ("200",       "200",       "403",       "403",       "login"),
+    "buyer_detail":              ("200",       "200",       "403",       "403",       "login"),
+    "buyer_edit":                ("200",       "200",       "403",       "403",       "login"),
+    "buyer_file_format":         ("200",       "200",       "403",       "403",       "login"),
+    "buyer_file_template_csv":   ("200",       "200",       "403",       "403",       "login"),
+    "buyer_file_template_xlsx":  ("200",       "200",       "403",       "403",       "login"),
+    "buyer_import":              ("200",       "200",       "403",       "403",       "login"),
+    # A buyer file is confirmed by whoever uploaded it (staff here): 404 for the director.
+    "buyer_import_confirm":      ("405/302",   "405/404",   "405/403",   "405/403",   "login"),
     "cooperative_settings":      ("403",       "200",       "403",       "403",       "login"),
     # Commitments, indicators, measurements, actions, evidence
     "scorecard":                 ("200",       "200",       "200",       "200",       "login"),
@@ -215,6 +229,13 @@ def secret_a(coop_a, programme_a, staff_a):
             "first_name": "", "email": "", "phone": "", "delivery_date": None,
         }],
     )  # fmt: skip
+    buyer_import = BuyerImport.objects.create(
+        cooperative=coop_a, filename="a.csv", created_by=staff_a,
+        rows=[{
+            "row": 2, "programme_id": programme_a.pk, "lot": "IMP-2", "last_name": "Nom-Secret-A",
+            "first_name": "", "email": "", "phone": "", "typology": "", "interlocutor_id": None,
+        }],
+    )  # fmt: skip
     report = Report.objects.create(cooperative=coop_a, year=2025, status="done", pages=1)
     report.file.save("a.pdf", ContentFile(b"%PDF-1.4 rapport"))
     return {
@@ -227,6 +248,9 @@ def secret_a(coop_a, programme_a, staff_a):
         "question_id": draft.questions.first().pk,
         "import_id": pending.pk,
         "programme_id": programme_a.pk,
+        "lot_id": answered_buyer.lot_id,
+        "buyer_id": answered_buyer.pk,
+        "buyer_import_id": buyer_import.pk,
         "commitment_id": commitment.pk,
         "indicator_id": indicator.pk,
         "measurement_id": measurement.pk,

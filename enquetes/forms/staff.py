@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 
+from cooperatives.forms import BuyerFileForm
 from cooperatives.models import JourneyStep, Programme
 from coopqualite.widgets import DateInput
 from enquetes.library import TEMPLATES
@@ -85,23 +85,8 @@ class CampaignForm(forms.ModelForm):
         return data
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Fichier des acquéreurs",
-        help_text=(
-            "CSV (séparateur ; ou ,, export Excel ou UTF-8) ou XLSX. Colonnes : Nom, Prénom, "
-            "Email, Téléphone, Programme, Lot, Date de livraison. "
-            f"{settings.BUYER_IMPORT_MAX_UPLOAD_MB} Mo au plus."
-        ),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.BUYER_IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                f"Le fichier dépasse {settings.BUYER_IMPORT_MAX_UPLOAD_MB} Mo."
-            )
-        return upload
+# The one form of buyer files (a survey population is read as any buyer file).
+ImportForm = BuyerFileForm
 
 
 class ChannelForm(forms.Form):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cooperatives.access import get_object_for, permission_required
 from cooperatives.models import Permission
+from cooperatives.selectors import import_preview
 from coopqualite.formats import format_count
 from enquetes import selectors
 from enquetes.answering.forms import ResponseEntryForm
@@ -97,15 +98,15 @@ def population_import(request, campaign_id: int):
             )
         except ImportFileError as exc:
             form.add_error("file", str(exc))
+    preview = None
+    if pending is not None:
+        preview = import_preview(
+            filename=pending.filename, rows=pending.rows, report=pending.report
+        )
     return render(
         request,
         "enquetes/import.html",
-        {
-            "campaign": campaign,
-            "form": form,
-            "pending": pending,
-            "errors": [r for r in pending.report if r["level"] == "error"] if pending else [],
-        },
+        {"campaign": campaign, "form": form, "pending": pending, "preview": preview},
     )
 
 
@@ -119,8 +120,8 @@ def population_import_confirm_view(request, campaign_id: int, import_id: int):
         raise Http404
     try:
         added = population_import_confirm(pending=pending)
-    except ImportRejected:
-        messages.error(request, "Le fichier contient des erreurs : rien n'a été importé.")
+    except ImportRejected as exc:
+        messages.error(request, str(exc))
         return redirect("population_import", campaign_id=campaign.pk)
     added_text = format_count(added, "invitation ajoutée", "invitations ajoutées")
     messages.success(request, f"{added_text} depuis le fichier.")
