@@ -235,6 +235,8 @@ def secret_a(coop_a, programme_a, staff_a):
             "row": 2, "programme_id": programme_a.pk, "lot": "IMP-2", "last_name": "Nom-Secret-A",
             "first_name": "", "email": "", "phone": "", "typology": "", "interlocutor_id": None,
         }],
+        # An error: confirming it writes nothing and keeps it, for the roles walked after staff.
+        report=[{"row": 3, "column": "Nom", "message": "Nom manquant.", "level": "error"}],
     )  # fmt: skip
     report = Report.objects.create(cooperative=coop_a, year=2025, status="done", pages=1)
     report.file.save("a.pdf", ContentFile(b"%PDF-1.4 rapport"))

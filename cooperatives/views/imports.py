@@ -3,7 +3,7 @@ confirmation that writes every row or none)."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -77,12 +77,10 @@ def buyer_import(request):
 
 
 @require_POST
-@permission_required(Permission.EDIT)
 def buyer_import_confirm_view(request, buyer_import_id: int):
-    # Only who uploaded the file confirms it: another user's waiting import is a 404.
-    pending = get_object_for(
-        request.user, Permission.EDIT, BuyerImport, pk=buyer_import_id, created_by=request.user
-    )
+    pending = get_object_for(request.user, Permission.EDIT, BuyerImport, pk=buyer_import_id)
+    if pending.created_by_id != request.user.pk:
+        raise Http404  # only who sent the file confirms it
     try:
         result = buyer_import_confirm(pending=pending, user=request.user)
     except ImportRejected as exc:
