@@ -1,6 +1,7 @@
 """Where computed indicators get their figures.
 
-Journey metrics are computed here from the buyers' dates. Survey figures come from a provider
+Journey metrics are computed here from what staff record of the buyers' journey (dates,
+interlocutors, announcements), read from the tenancy app only. Survey figures come from a provider
 that the surveys app registers at start-up (`register_survey_results`): this app defines the
 interface and never imports the surveys app.
 """
@@ -15,8 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Q
+from django.utils import timezone
 
-from cooperatives.models import Buyer
+from cooperatives.models import COURTESY_VISIT_WITHIN, Buyer, courtesy_visit_deadline
 
 
 @dataclass(frozen=True)
@@ -58,19 +61,22 @@ def _delivered(cooperative_id: int, start: dt.date, end: dt.date):
     return (
         Buyer.objects.for_cooperative(cooperative_id)
         .filter(delivery_date__range=(start, end))
-        .values_list("delivery_date", "delivery_month_announced_on")
+        .values_list("delivery_date", "delivery_month_announced", "delivery_month_announced_on")
     )
 
 
 def delivery_notice_share(cooperative_id: int, start: dt.date, end: dt.date) -> Figure | None:
-    """Share of the homes delivered in the period whose delivery month had been confirmed at
-    least three months before the delivery (an unannounced delivery counts as a miss)."""
+    """Share of the homes delivered in the period whose delivery month, as last announced, had
+    been confirmed at least three months before the delivery and was kept (the delivery fell in
+    that month). An unannounced delivery counts as a miss."""
     rows = list(_delivered(cooperative_id, start, end))
     if not rows:
         return None
     kept = sum(
-        1 for delivered, announced in rows
-        if announced is not None and announced + relativedelta(months=3) <= delivered
+        1 for delivered, month, announced in rows
+        if announced is not None
+        and announced + relativedelta(months=3) <= delivered
+        and (month.year, month.month) == (delivered.year, delivered.month)
     )  # fmt: skip
     return Figure(_percent(kept, len(rows)), len(rows))
 
@@ -79,7 +85,7 @@ def delivery_notice_median_days(cooperative_id: int, start: dt.date, end: dt.dat
     """Median number of days between the confirmation of the delivery month and the delivery."""
     days = [
         (delivered - announced).days
-        for delivered, announced in _delivered(cooperative_id, start, end)
+        for delivered, _, announced in _delivered(cooperative_id, start, end)
         if announced is not None
     ]
     if not days:
@@ -87,21 +93,85 @@ def delivery_notice_median_days(cooperative_id: int, start: dt.date, end: dt.dat
     return Figure(Decimal(statistics.median(days)).quantize(Decimal("0.1")), len(days))
 
 
+def interlocutor_share(cooperative_id: int, start: dt.date, end: dt.date) -> Figure | None:
+    """Share of the households on their way to the keys during the period (reservation signed
+    by its end, not delivered before its start) followed by a named interlocutor: their own, or
+    else their programme's, still active (`Buyer.named_interlocutor_q`). Read from the
+    assignments as they stand when computed: a period's figure stays as last computed once the
+    refresh no longer reaches it. A household without a reservation date is not counted."""
+    counts = (
+        Buyer.objects.for_cooperative(cooperative_id)
+        .filter(reservation_date__lte=end)
+        .filter(Q(delivery_date__isnull=True) | Q(delivery_date__gte=start))
+        .aggregate(total=Count("pk"), named=Count("pk", filter=Buyer.named_interlocutor_q()))
+    )
+    if not counts["total"]:
+        return None
+    return Figure(_percent(counts["named"], counts["total"]), counts["total"])
+
+
+def courtesy_visit_share(cooperative_id: int, start: dt.date, end: dt.date) -> Figure | None:
+    """Share of the delivered households whose courtesy visit fell due in the period (2 months
+    after the delivery, `courtesy_visit_deadline`) that were visited by then. A household whose
+    2 months are still running and who has not been visited yet is not counted yet."""
+    today = timezone.localdate()
+    earliest = start - COURTESY_VISIT_WITHIN - dt.timedelta(days=3)  # month ends: 31/12 → 28/02
+    rows = (
+        Buyer.objects.for_cooperative(cooperative_id)
+        .filter(delivery_date__range=(earliest, end))
+        .values_list("delivery_date", "courtesy_visit_date")
+    )
+    due = kept = 0
+    for delivered, visited in rows:
+        deadline = courtesy_visit_deadline(delivered)
+        in_time = visited is not None and visited <= deadline
+        if start <= deadline <= end and (in_time or deadline < today):
+            due += 1
+            kept += in_time
+    if not due:
+        return None
+    return Figure(_percent(kept, due), due)
+
+
 @dataclass(frozen=True)
 class JourneyMetric:
     label: str
     unit: str
     compute: Callable[[int, dt.date, dt.date], Figure | None]
+    commitment: int  # the charter commitment it measures
 
 
 JOURNEY_METRICS: dict[str, JourneyMetric] = {
+    # Commitment 3, personal support: one named interlocutor from purchase to delivery, and a
+    # courtesy visit after moving in (a promise of support, not of the sale contract).
+    "interlocutor_share": JourneyMetric(
+        "Acquéreurs en cours de parcours suivis par un interlocuteur unique nommé",
+        "%",
+        interlocutor_share,
+        3,
+    ),
+    "courtesy_visit_share": JourneyMetric(
+        "Visites de courtoisie faites dans les 2 mois suivant la livraison",
+        "%",
+        courtesy_visit_share,
+        3,
+    ),
+    # Commitment 4, news at each of the 4 essential phases of the works: its metric (letters
+    # sent within N days of each phase's actual date) is computed from the letters the portal
+    # sends, and comes with them (construction phases and letters, issue 11 §2). Until then the
+    # cooperative types the figure in.
+    # Commitment 5, keeping the contract: the delivery month confirmed three months ahead.
     "delivery_notice_share": JourneyMetric(
-        "Livraisons dont le mois a été confirmé au moins 3 mois avant", "%", delivery_notice_share
+        "Livraisons dont le mois a été confirmé au moins 3 mois avant",
+        "%",
+        delivery_notice_share,
+        5,
     ),
     "delivery_notice_median_days": JourneyMetric(
         "Délai médian entre la confirmation du mois et la livraison",
         "jours",
         delivery_notice_median_days,
+        5,
     ),
 }
 JOURNEY_METRIC_CHOICES = [(key, metric.label) for key, metric in JOURNEY_METRICS.items()]

@@ -27,13 +27,18 @@ PARIS = ZoneInfo("Europe/Paris")
 
 @pytest.fixture
 def deliver(programme_a):
-    """Create a buyer of coop A delivered on `on`, whose delivery month was confirmed on
-    `announced_on` (None: never confirmed)."""
+    """Create a buyer of coop A delivered on `on`, whose delivery month (by default the month
+    of `on`) was confirmed on `announced_on` (None: never confirmed)."""
 
-    def make(on, announced_on=None, programme=programme_a):
+    def make(on, announced_on=None, programme=programme_a, month=None):
         lot = factories.LotFactory(programme=programme)
+        if announced_on is not None and month is None:
+            month = (on or announced_on).replace(day=1)
         return factories.BuyerFactory(
-            lot=lot, delivery_date=on, delivery_month_announced_on=announced_on
+            lot=lot,
+            delivery_date=on,
+            delivery_month_announced=month,
+            delivery_month_announced_on=announced_on,
         )
 
     return make
@@ -76,6 +81,14 @@ def test_an_unannounced_delivery_counts_as_missed(coop_a, deliver):
     deliver(on=dt.date(2026, 5, 2), announced_on=None)
 
     assert delivery_notice_share(coop_a.pk, Q2_START, Q2_END) == Figure(Decimal("50.0"), 2)
+
+
+def test_a_delivery_outside_the_month_announced_counts_as_missed(coop_a, deliver):
+    deliver(on=dt.date(2026, 5, 4), announced_on=dt.date(2026, 1, 5), month=dt.date(2026, 4, 1))
+    deliver(on=dt.date(2026, 5, 4), announced_on=dt.date(2026, 1, 5), month=dt.date(2026, 6, 1))
+    deliver(on=dt.date(2026, 5, 4), announced_on=dt.date(2026, 1, 5), month=dt.date(2026, 5, 1))
+
+    assert delivery_notice_share(coop_a.pk, Q2_START, Q2_END) == Figure(Decimal("33.3"), 3)
 
 
 def test_the_share_is_rounded_to_one_decimal(coop_a, deliver):
