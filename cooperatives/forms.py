@@ -132,6 +132,8 @@ class BuyerForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if any(name in self.errors for name in Buyer.JOURNEY_DATES):
+            return data  # the rules compare dates that could all be read
         for name, message in Buyer.journey_date_errors(data):
             if name not in self.errors:
                 self.add_error(name, message)

@@ -487,7 +487,7 @@ def test_the_action_page_shows_who_changed_which_field(client, coop_a, claire):
     row = re.search(r"<tr>\s*<td>[^<]*</td>\s*<td>Claire Dubois</td>.*?</tr>",
                     response.content.decode(), re.S)  # fmt: skip
     assert row, "no history row by Claire Dubois"
-    assert "<strong>statut</strong> : planned → in_progress" in row.group(0)
+    assert "<strong>statut</strong> : Prévue → En cours" in row.group(0)
 
 
 def test_a_user_of_another_cooperative_cannot_edit_an_action(client, staff_b, coop_a):
