@@ -9,6 +9,7 @@ from cooperatives.models import User
 from demo import builders
 from demo.engagements import engagements_seed
 from demo.enquetes import enquetes_seed
+from demo.journey import journey_seed
 from rapports.models import Report
 from rapports.services.building import report_build
 
@@ -107,6 +108,7 @@ class Command(BaseCommand):
             cooperative=horizon, owners=[staff, director], reference=reference, rng=rng
         )
         engagements_seed(cooperative=orne, owners=[staff_orne], reference=reference, rng=rng)
+        journey_seed(cooperative=horizon, staff=[staff, director], reference=reference)
         enquetes_seed(cooperative=horizon, reference=reference, rng=rng)
         if not Report.objects.filter(cooperative=horizon, year=reference.year - 1).exists():
             # Built in-process: the demo shows a download at once.
