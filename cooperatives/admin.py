@@ -54,4 +54,7 @@ class BuyerAdmin(admin.ModelAdmin):
     list_filter = ["lot__programme__cooperative", "lot__programme"]
     list_select_related = ["lot"]
     search_fields = ["last_name", "email", "lot__code"]
-    raw_id_fields = ["lot"]
+    raw_id_fields = ["lot", "interlocutor"]
+    # The announced month has its log (DeliveryAnnouncement), kept by the buyer's page in the
+    # portal (cooperatives.services.journey): not changed here.
+    readonly_fields = ["delivery_month_announced", "delivery_month_announced_on"]

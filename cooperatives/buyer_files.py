@@ -212,6 +212,13 @@ def read_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
+    if len(text) == 10 and text[2] == text[5] == "/" and text.replace("/", "").isdigit():
+        try:  # jj/mm/aaaa, the usual case, without strptime
+            return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+        except ValueError:
+            raise CellError(
+                f"Date impossible : « {text} » (jour ou mois hors calendrier)."
+            ) from None
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -262,11 +269,15 @@ def read_typology(value: object) -> str:
 
 
 class Interlocutors:
-    """The people a row may name as interlocutor, found by e-mail or by name."""
+    """The people a row may name as interlocutor, found by e-mail or by name; and the names of
+    everyone of the cooperative, for the interlocutor a buyer has now."""
 
     def __init__(self, cooperative_id: int):
         self.by_email: dict[str, User] = {}
         self.by_name: dict[str, list[User]] = defaultdict(list)
+        self.names = {
+            user.pk: user_name(user) for user in User.objects.filter(cooperative_id=cooperative_id)
+        }
         for user in interlocutor_choices(cooperative_id):
             if user.email:
                 self.by_email[user.email.lower()] = user
@@ -325,7 +336,7 @@ class BuyerIndex:
     def for_programmes(cls, programme_ids: Iterable[int]) -> BuyerIndex:
         """One query."""
         buyers = Buyer.objects.filter(lot__programme_id__in=set(programme_ids))
-        return cls(buyers.select_related("lot", "interlocutor"))
+        return cls(buyers.select_related("lot"))
 
     def match(self, row: dict) -> Buyer | None:
         lot = (row["programme_id"], lot_key(row["lot"]))
@@ -345,22 +356,31 @@ def _phone(text: str) -> str:
     return "".join(c for c in text if c.isdigit() or c == "+")
 
 
+def _same_name(before: str, after: str) -> bool:
+    return _plain(before) == _plain(after)
+
+
+def _same_phone(before: str, after: str) -> bool:
+    return _phone(before) == _phone(after)
+
+
+# Values that differ only in writing are the same: names in capitals or without accents, phone
+# numbers with other spaces.
+SAME = {"last_name": _same_name, "first_name": _same_name, "phone": _same_phone}
+
+
 def buyer_changes(buyer: Buyer, row: dict) -> dict[str, tuple[Any, Any]]:
     """{field: (before, after)} for what `row` (typed values) would change on `buyer`: only
-    non-empty cells, and not a name written with other capitals or accents."""
+    non-empty cells, and not a name or a phone number written another way."""
     changes = {}
     for name in BUYER_FIELDS:
         after = row.get(name)
-        if after in (None, ""):
+        if after is None or after == "":
             continue
         before = getattr(buyer, name)
-        same = {
-            "last_name": lambda a, b: _plain(a) == _plain(b),
-            "first_name": lambda a, b: _plain(a) == _plain(b),
-            "phone": lambda a, b: _phone(a) == _phone(b),
-        }.get(name, lambda a, b: a == b)
-        if not same(before, after):
-            changes[name] = (before, after)
+        if before == after or (name in SAME and SAME[name](before, after)):
+            continue
+        changes[name] = (before, after)
     return changes
 
 
@@ -427,7 +447,7 @@ def buyer_file_read(
         row = _check_row(parsed, number, values, programmes, interlocutors, contact_required)
         if row is not None:
             checked.append(row)
-    _compare(parsed, checked)
+    _compare(parsed, checked, interlocutors)
     for message in import_notices.collect(
         cooperative_id=cooperative_id, rows=parsed.rows, today=today
     ):
@@ -503,7 +523,7 @@ def _check_row(
     return row
 
 
-def _compare(parsed: Parsed, checked: list[dict]) -> None:
+def _compare(parsed: Parsed, checked: list[dict], interlocutors: Interlocutors) -> None:
     """Match each checked row with the portal's buyers (and the file's other rows), check its
     dates once merged with what the portal holds, report each change, keep the valid rows."""
     index = BuyerIndex.for_programmes(row["programme_id"] for row in checked)
@@ -558,7 +578,7 @@ def _compare(parsed: Parsed, checked: list[dict]) -> None:
             row["buyer_id"] = buyer.pk
             row["dates_set"] = [name for name in Buyer.JOURNEY_DATES if name in changes]
             for name, (before, after) in changes.items():
-                text = _change_text(name, before, after, buyer, row)
+                text = _change_text(name, before, after, interlocutors.names, row)
                 parsed.add(number, _label(name), text, CHANGE)
         parsed.rows.append(_json(row))
 
@@ -589,10 +609,10 @@ def _label(name: str) -> str:
     return COLUMN_BY_KEY["interlocutor" if name == "interlocutor_id" else name].header
 
 
-def _change_text(name: str, before: Any, after: Any, buyer: Buyer, row: dict) -> str:
-    """ "18 avril 2026 → 25 avril 2026": what a row changes on a buyer, in French."""
+def _change_text(name: str, before: Any, after: Any, names: dict[int, str], row: dict) -> str:
+    """What a row changes on a buyer, in French: "18 avril 2026 → 25 avril 2026"."""
     if name == "interlocutor_id":
-        return f"{user_name(buyer.interlocutor) or '—'} → {row['interlocutor']}"
+        return f"{names.get(before, '—')} → {row['interlocutor']}"
     show = format_month if name == "delivery_month_announced" else format_date
     if isinstance(after, dt.date):
         return f"{show(before) if before else '—'} → {show(after)}"

@@ -14,9 +14,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from cooperatives.buyer_files import (
     BUYER_FIELDS,
@@ -199,10 +199,8 @@ def buyers_upsert(*, cooperative_id: int, rows: list[dict], user: User | None) -
         now = timezone.now()
         for buyer in changed:
             buyer.updated_at = now
-        bulk_update_with_history(
-            changed, Buyer, sorted(changed_fields | {"updated_at"}), batch_size=BATCH,
-            default_user=user,
-        )  # fmt: skip
+        rows_update(changed, sorted(changed_fields | {"updated_at"}))
+        Buyer.history.bulk_history_create(changed, update=True, default_user=user, batch_size=BATCH)
     announcements_record(
         changes=[AnnouncementChange(b.pk, before, _announced(b)) for b, before in announcements],
         user=user,
@@ -233,9 +231,47 @@ def _lots_ensure(values: list[dict], user: User | None, result: UpsertResult) ->
     if missing:
         bulk_create_with_history(list(missing.values()), Lot, batch_size=BATCH, default_user=user)
     if retyped:
-        bulk_update_with_history(
-            list(retyped.values()), Lot, ["typology"], batch_size=BATCH, default_user=user
+        rows_update(list(retyped.values()), ["typology"])
+        Lot.history.bulk_history_create(
+            list(retyped.values()), update=True, default_user=user, batch_size=BATCH
         )
     lots |= missing
     result.lots_created = len(missing)
     return lots
+
+
+def rows_update(objs: list[models.Model], fields: list[str]) -> None:
+    """Write `fields` of `objs` (rows of one model), 500 rows per statement. On PostgreSQL one
+    `UPDATE … FROM (VALUES …)` each: Django's `bulk_update` builds a CASE per field and row,
+    which takes half a minute for 5,000 buyers. Elsewhere (the SQLite demo) `bulk_update`."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(objs, fields, batch_size=BATCH)
+        return
+    quote = connection.ops.quote_name
+    columns = [model._meta.get_field(name) for name in fields]
+    assignments = ", ".join(
+        f"{quote(f.column)} = CAST(v.{quote(f.column)} AS {f.db_type(connection)})" for f in columns
+    )
+    names = ", ".join(quote(f.column) for f in columns)
+    pk = model._meta.pk
+    for start in range(0, len(objs), BATCH):
+        batch = objs[start : start + BATCH]
+        placeholders = ", ".join(["(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"] * len(batch))
+        params = [
+            value
+            for obj in batch
+            for value in (
+                obj.pk,
+                *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns),
+            )
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} "
+                f"FROM (VALUES {placeholders}) AS v(pk, {names}) "
+                f"WHERE t.{quote(pk.column)} = CAST(v.pk AS {pk.db_type(connection)})",
+                params,
+            )
