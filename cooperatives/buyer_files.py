@@ -24,10 +24,11 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import models
 
 from cooperatives import import_notices
 from cooperatives.models import Buyer, Lot, Programme, User, interlocutor_choices
@@ -391,7 +392,7 @@ def _header(cells: list[Any], parsed: Parsed) -> list[str | None]:
     header: list[str | None] = []
     for number, cell in enumerate(cells, start=1):
         key = HEADERS.get(_plain(cell or ""))
-        if key in header:
+        if key is not None and key in header:
             first = header.index(key) + 1
             raise BuyerFileError(
                 f"Deux colonnes « {COLUMN_BY_KEY[key].header} » (colonnes {first} et {number}) : "
@@ -630,7 +631,7 @@ def row_values(row: dict) -> dict[str, Any]:
     values = empty | row
     for name in Buyer.JOURNEY_DATES:
         if values.get(name):
-            values[name] = Buyer._meta.get_field(name).to_python(values[name])
+            values[name] = cast(models.Field, Buyer._meta.get_field(name)).to_python(values[name])
         else:
             values[name] = None
     return values

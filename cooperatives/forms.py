@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
@@ -29,7 +31,9 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 def _interlocutors(cooperative_id: int, current_id: int | None):
     """Who may be named, and the person named now even if no longer among them."""
-    return interlocutor_choices(cooperative_id) | User.objects.filter(pk=current_id)
+    return interlocutor_choices(cooperative_id) | User.objects.filter(
+        pk__in=[current_id] if current_id else []
+    )
 
 
 class ParentedModelForm(forms.ModelForm):
@@ -118,8 +122,10 @@ class BuyerForm(forms.ModelForm):
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lot"].queryset = Lot.objects.filter(programme=programme)
-        interlocutor = self.fields["interlocutor"]
+        cast(forms.ModelChoiceField, self.fields["lot"]).queryset = Lot.objects.filter(
+            programme=programme
+        )
+        interlocutor = cast(forms.ModelChoiceField, self.fields["interlocutor"])
         interlocutor.queryset = _interlocutors(
             programme.cooperative_id, self.instance.interlocutor_id
         )

@@ -483,11 +483,11 @@ class Buyer(models.Model):
     def journey_date_errors(dates: Mapping[str, dt.date | None]) -> list[tuple[str, str]]:
         """(field, French message) for each rule of the journey dates that `dates` break: the
         same rules as the database constraints, for rows checked before anything is written."""
-        errors = [
-            (later, message)
-            for earlier, later, _, message in JOURNEY_DATE_ORDER
-            if dates.get(earlier) and dates.get(later) and dates[later] < dates[earlier]
-        ]
+        errors = []
+        for earlier, later, _, message in JOURNEY_DATE_ORDER:
+            first, then = dates.get(earlier), dates.get(later)
+            if first is not None and then is not None and then < first:
+                errors.append((later, message))
         month, announced_on = (
             dates.get("delivery_month_announced"),
             dates.get("delivery_month_announced_on"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -64,7 +65,7 @@ def buyer_announcements(buyer: Buyer) -> list[DeliveryAnnouncement]:
     )
 
 
-def record_history(record, limit: int = 30) -> list:
+def record_history(record: Any, limit: int = 30) -> list:
     """The newest changes of a programme, a lot or a buyer (who, when, which fields, before →
     after), for the history component."""
     return history_rows(record.history.select_related("history_user")[:limit])

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -26,7 +28,7 @@ class Change:
     new: object
 
 
-def history_rows(records) -> list:
+def history_rows(records: Iterable[Any]) -> list:
     """The records, each annotated with `changes` against the one before it."""
     rows = list(records)
     related: dict[type[models.Model], set] = defaultdict(set)
@@ -47,7 +49,8 @@ def history_rows(records) -> list:
             record.changes.append(item)
             pending.append((field, item))
             if isinstance(field, models.ForeignKey):
-                related[field.related_model] |= {change.old, change.new} - {None}
+                target = cast(type[models.Model], field.related_model)
+                related[target] |= {change.old, change.new} - {None}
     names = {
         model: {obj.pk: _name(obj) for obj in model._default_manager.filter(pk__in=pks)}
         for model, pks in related.items()
@@ -62,7 +65,7 @@ def _name(obj: models.Model) -> str:
     return (full_name() if full_name else "") or str(obj)
 
 
-def _display(field, value, names: dict) -> object:
+def _display(field: Any, value: object, names: dict) -> object:
     if isinstance(value, list):  # many-to-many: the through rows
         return f"{len(value)} lié{'s' if len(value) > 1 else ''}"
     if value is None:

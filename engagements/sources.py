@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cooperatives.models import COURTESY_VISIT_WITHIN, Buyer, courtesy_visit_deadline
@@ -57,7 +57,7 @@ def _percent(part: int, whole: int) -> Decimal:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _delivered(cooperative_id: int, start: dt.date, end: dt.date):
+def _delivered(cooperative_id: int, start: dt.date, end: dt.date) -> QuerySet:
     return (
         Buyer.objects.for_cooperative(cooperative_id)
         .filter(delivery_date__range=(start, end))
@@ -81,7 +81,7 @@ def delivery_notice_share(cooperative_id: int, start: dt.date, end: dt.date) -> 
     return Figure(_percent(kept, len(rows)), len(rows))
 
 
-def delivery_notice_median_days(cooperative_id: int, start: dt.date, end: dt.date):
+def delivery_notice_median_days(cooperative_id: int, start: dt.date, end: dt.date) -> Figure | None:
     """Median number of days between the confirmation of the delivery month and the delivery."""
     days = [
         (delivered - announced).days

@@ -11,8 +11,9 @@ mistake; the buyer's history still shows it).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -240,7 +241,7 @@ def _lots_ensure(values: list[dict], user: User | None, result: UpsertResult) ->
     return lots
 
 
-def rows_update(objs: list[models.Model], fields: list[str]) -> None:
+def rows_update(objs: Sequence[models.Model], fields: list[str]) -> None:
     """Write `fields` of `objs` (rows of one model), 500 rows per statement. On PostgreSQL one
     `UPDATE … FROM (VALUES …)` each: Django's `bulk_update` builds a CASE per field and row,
     which takes half a minute for 5,000 buyers. Elsewhere (the SQLite demo) `bulk_update`."""
@@ -251,7 +252,7 @@ def rows_update(objs: list[models.Model], fields: list[str]) -> None:
         model._default_manager.bulk_update(objs, fields, batch_size=BATCH)
         return
     quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name) for name in fields]
+    columns = [cast(models.Field, model._meta.get_field(name)) for name in fields]
     assignments = ", ".join(
         f"{quote(f.column)} = CAST(v.{quote(f.column)} AS {f.db_type(connection)})" for f in columns
     )

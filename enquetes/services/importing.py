@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from cooperatives.buyer_files import ERROR, BuyerFileError, Parsed, buyer_file_read
+from cooperatives.models import User
 from cooperatives.services.buyer_import import HAS_ERRORS, ImportRejected
 from cooperatives.services.journey import StaleImport, buyers_upsert
 from enquetes.models import Campaign, Invitation, PopulationImport
@@ -29,7 +30,7 @@ def population_parse(*, campaign: Campaign, data: bytes, filename: str) -> Parse
 
 
 def population_import_prepare(
-    *, campaign: Campaign, data: bytes, filename: str, user
+    *, campaign: Campaign, data: bytes, filename: str, user: User
 ) -> PopulationImport:
     """Parse and keep the result for the preview (personal data stays until confirmed or
     abandoned, then is deleted)."""

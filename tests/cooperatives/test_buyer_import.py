@@ -114,6 +114,30 @@ def test_a_row_without_e_mail_designates_the_buyer_of_the_lot_without_e_mail_of_
     assert Buyer.objects.filter(lot=lot).count() == 2
 
 
+def test_each_buyer_gets_its_own_changes_when_rows_change_different_cells(
+    coop_a, staff_a, known, jdi
+):
+    marc = factories.UserFactory(cooperative=coop_a, email="marc@coop-a.fr")
+    other = factories.BuyerFactory(
+        lot=factories.LotFactory(programme=jdi, code="JDI-003"), last_name="Roux",
+        email="roux@exemple.fr", phone="06 00 00 00 01", delivery_date=None,
+    )  # fmt: skip
+    pending = prepare(coop_a, staff_a, [
+        "Girard;;amelie.girard@exemple.fr;JDI;JDI-001;;;;;20/06/2026;marc@coop-a.fr",
+        "Roux;Gabriel;roux@exemple.fr;JDI;JDI-003;;;;;;",
+    ])  # fmt: skip
+
+    buyer_import_confirm(pending=pending, user=staff_a)
+
+    known.refresh_from_db()
+    other.refresh_from_db()
+    assert (known.delivery_date, known.interlocutor, known.first_name) == (
+        dt.date(2026, 6, 20), marc, "Amélie",
+    )  # fmt: skip
+    assert (other.first_name, other.delivery_date, other.interlocutor) == ("Gabriel", None, None)
+    assert other.history.first().history_user == staff_a
+
+
 def test_a_changed_month_without_the_day_it_was_announced_is_an_error(coop_a, staff_a, known):
     pending = prepare(
         coop_a, staff_a, ["Girard;;amelie.girard@exemple.fr;JDI;JDI-001;;;09/2026;;;"]
