@@ -23,7 +23,14 @@ from django.db import connection
 from django.db.utils import load_backend
 from django.utils import timezone
 
-from cooperatives.models import Buyer, Cooperative, Lot, User
+from cooperatives.models import (
+    Buyer,
+    BuyerImport,
+    Cooperative,
+    DeliveryAnnouncement,
+    Lot,
+    User,
+)
 from coopqualite import takeout
 from coopqualite.storage import private_storage
 from engagements.models import Commitment, Evidence, Indicator, Measurement, Principle
@@ -127,6 +134,13 @@ def fill(mark: str) -> Cooperative:
     PopulationImport.objects.create(
         campaign=campaign, filename=f"import-{mark}.csv", created_by=staff, rows=[{"nom": mark}]
     )
+    DeliveryAnnouncement.objects.create(
+        buyer=buyer, month=dt.date(2026, 6, 1), announced_on=DAY, recorded_by=staff
+    )
+    BuyerImport.objects.create(
+        cooperative=coop, filename=f"acquereurs-{mark}.csv", created_by=staff,
+        rows=[{"last_name": mark}],
+    )  # fmt: skip
     return coop
 
 
@@ -185,7 +199,7 @@ def test_the_export_holds_the_rows_of_the_cooperative_and_none_of_another_by_id(
         assert ids(model.objects.for_cooperative(alpha)) <= exported, model
         assert not ids(model.objects.for_cooperative(bravo)) & exported, model
         checked += 1
-    assert checked == 17
+    assert checked == 19
     assert column(archive, User) == ids(User.objects.filter(cooperative=alpha))
     assert column(archive, Cooperative) == {str(alpha.pk)}
     assert column(archive, Choice) == ids(
