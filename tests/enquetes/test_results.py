@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from engagements.models import Indicator
 from engagements.services.measuring import measurement_compute
 from enquetes.models import Answer, Campaign, Invitation, Question, Response
-from enquetes.selectors import MIN_CELL, campaign_results, wilson
+from enquetes.selectors import campaign_results, wilson
 from tests import factories
 from tests.enquetes.factories import campaign_create
 
@@ -22,6 +22,25 @@ def test_the_wilson_interval_matches_the_textbook_values():
 
     assert round(low, 1) == 40.4
     assert round(high, 1) == 59.6
+
+
+@pytest.mark.parametrize(
+    "satisfied, opinions, low, high",
+    [(8, 10, 49.0, 94.3), (1, 20, 0.9, 23.6), (45, 50, 78.6, 95.7)],
+)
+def test_the_wilson_interval_is_not_centred_on_the_observed_rate(satisfied, opinions, low, high):
+    # Bounds solved independently from (p̂ − p)² = z²·p(1 − p)/n, z = 1.96.
+    interval = wilson(satisfied, opinions)
+
+    assert (round(interval[0], 1), round(interval[1], 1)) == (low, high)
+
+
+def test_the_wilson_interval_of_an_extreme_rate_stays_within_0_and_100():
+    assert tuple(round(bound, 1) for bound in wilson(0, 10)) == (0.0, 27.8)
+    assert tuple(round(bound, 1) for bound in wilson(10, 10)) == (72.2, 100.0)
+
+
+def test_the_wilson_interval_of_no_opinion_is_zero():
     assert wilson(0, 0) == (0.0, 0.0)
 
 
@@ -88,35 +107,96 @@ def test_the_recommendation_score_is_promoters_minus_detractors(campaign):
     assert _question(campaign_results(campaign), "recommandation").nps == 30.0
 
 
-def test_an_anonymous_campaign_hides_results_below_five_respondents(client, staff_a, coop_a):
+@pytest.mark.parametrize("respondents, shown", [(4, False), (5, True)])
+def test_an_anonymous_campaign_shows_its_results_from_five_respondents(
+    client, staff_a, coop_a, respondents, shown
+):
     campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=True)
-    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=MIN_CELL - 1)
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=respondents)
     client.force_login(staff_a)
 
     page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
 
-    assert campaign_results(campaign).hidden
-    assert "les résultats ne sont pas affichés" in page
-    assert "Très satisfait" not in page
+    assert ("les résultats ne sont pas affichés" not in page) is shown
+    assert ("Très satisfait" in page) is shown
+    assert ("Satisfaction par thème" in page) is shown
 
 
-def test_an_anonymous_campaign_hides_programmes_with_fewer_than_five_respondents(
+def test_a_named_campaign_shows_its_results_whatever_the_number_of_respondents(
+    client, staff_a, campaign
+):
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=1)
+    client.force_login(staff_a)
+
+    page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
+
+    assert "les résultats ne sont pas affichés" not in page
+    assert "Très satisfait" in page
+
+
+def _answered_invitations(campaign, programme, *, invited: int, answered: int) -> None:
+    for number in range(invited):
+        Invitation.objects.create(
+            campaign=campaign, programme=programme, last_name=f"{programme.name} {number}",
+            expires_at=campaign.closes_at,
+            answered_at=timezone.now() if number < answered else None,
+        )  # fmt: skip
+
+
+def _row(section: str, name: str) -> str:
+    return section.split(name)[1].split("</tr>")[0]
+
+
+def test_an_anonymous_campaign_hides_the_response_rate_of_programmes_below_five_answers(
     client, staff_a, coop_a
 ):
     campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=True)
-    big = factories.ProgrammeFactory(cooperative=coop_a, name="Grand programme")
-    small = factories.ProgrammeFactory(cooperative=coop_a, name="Petit programme")
-    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, programme=big, n=6)
-    _respond(campaign, {"satisfaction_globale": "peu_satisfait"}, programme=small, n=2)
+    four = factories.ProgrammeFactory(cooperative=coop_a, name="Quatre réponses")
+    five = factories.ProgrammeFactory(cooperative=coop_a, name="Cinq réponses")
+    _answered_invitations(campaign, four, invited=5, answered=4)
+    _answered_invitations(campaign, five, invited=20, answered=5)
+    client.force_login(staff_a)
+
+    page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
+
+    table = page.split("Taux de réponse par programme")[1].split("</table>")[0]
+    assert "masqué" in _row(table, "Quatre réponses")
+    assert "80\u00a0%" not in _row(table, "Quatre réponses")
+    assert "masqué" not in _row(table, "Cinq réponses")
+    assert "25\u00a0%" in _row(table, "Cinq réponses")
+
+
+def test_a_named_campaign_shows_the_response_rate_of_every_programme(client, staff_a, coop_a):
+    campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=False)
+    one = factories.ProgrammeFactory(cooperative=coop_a, name="Une réponse")
+    _answered_invitations(campaign, one, invited=4, answered=1)
+    client.force_login(staff_a)
+
+    page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
+
+    table = page.split("Taux de réponse par programme")[1].split("</table>")[0]
+    assert "25\u00a0%" in _row(table, "Une réponse")
+    assert "masqué" not in table
+
+
+def test_an_anonymous_campaign_hides_the_satisfaction_of_programmes_below_five_respondents(
+    client, staff_a, coop_a
+):
+    campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=True)
+    four = factories.ProgrammeFactory(cooperative=coop_a, name="Quatre répondants")
+    five = factories.ProgrammeFactory(cooperative=coop_a, name="Cinq répondants")
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, programme=four, n=4)
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, programme=five, n=4)
+    _respond(campaign, {"satisfaction_globale": "peu_satisfait"}, programme=five, n=1)
     client.force_login(staff_a)
 
     page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
 
     section = page.split("Satisfaction par programme")[1].split("Question par question")[0]
-    assert "Grand programme" in section and "100" in section
-    small_row = section.split("Petit programme")[1].split("</tr>")[0]
-    assert "masqué" in small_row
-    assert "0&nbsp;%" not in small_row and "0\u00a0%" not in small_row
+    assert "masqué" in _row(section, "Quatre répondants")
+    assert "100\u00a0%" not in _row(section, "Quatre répondants")
+    assert "masqué" not in _row(section, "Cinq répondants")
+    assert "80\u00a0%" in _row(section, "Cinq répondants")
 
 
 def test_the_csv_export_neutralises_spreadsheet_formulas(client, staff_a, campaign):
