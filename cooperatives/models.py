@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -129,8 +129,6 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = "utilisateur"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -50,8 +52,10 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, cooperative_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commitments"].queryset = Commitment.objects.for_cooperative(cooperative_id)
-        self.fields["owner"].queryset = _cooperative_users(cooperative_id)
+        commitments = cast(forms.ModelMultipleChoiceField, self.fields["commitments"])
+        commitments.queryset = Commitment.objects.for_cooperative(cooperative_id)
+        owner = cast(UserChoiceField, self.fields["owner"])
+        owner.queryset = _cooperative_users(cooperative_id)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 

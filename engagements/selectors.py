@@ -50,8 +50,10 @@ class IndicatorLine:
 
     @property
     def change(self) -> Decimal | None:
-        if self.latest and self.previous:
-            return Decimal(self.latest.value) - Decimal(self.previous.value)
+        latest = self.latest.value if self.latest else None
+        previous = self.previous.value if self.previous else None
+        if latest is not None and previous is not None:
+            return Decimal(latest) - Decimal(previous)
         return None
 
 
@@ -137,7 +139,7 @@ def scorecard_lines(
     indicators = Indicator.objects.filter(commitment_id__in=ids).order_by("position", "pk")
     if public_only:
         indicators = indicators.filter(is_public=True)
-    values = defaultdict(dict)
+    values: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
     for indicator_id, start, value in (
         Measurement.objects.filter(indicator__commitment_id__in=ids)
         .filter(_window_filter(today, length))
@@ -174,7 +176,8 @@ def cooperative_summaries(cooperatives: QuerySet, today: dt.date) -> list:
     )
     cooperative_list = list(cooperatives.order_by("name"))
     ids = [c.pk for c in cooperative_list]
-    measured = defaultdict(lambda: [0, 0, 0])  # indicators, measured, on target
+    # indicators, measured, on target
+    measured: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for indicator in (
         Indicator.objects.filter(commitment__cooperative_id__in=ids)
         .annotate(latest_value=latest_value)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from cooperatives.models import Buyer, Lot, Programme
+from cooperatives.models import Buyer, Lot, Programme, User
 from coopqualite.formats import format_number
 from enquetes.models import Campaign, Invitation, PopulationImport
 
@@ -92,7 +92,7 @@ def _xlsx_rows(data: bytes) -> list[list]:
     return rows
 
 
-def _date(value) -> dt.date | None | str:
+def _date(value: object) -> dt.date | None | str:
     """A date, None when empty, or the French reason it cannot be read."""
     if value in (None, ""):
         return None
@@ -192,8 +192,8 @@ def _check_row(parsed: Parsed, number: int, values: dict, programmes: dict) -> d
     delivery = _date(values.get("delivery_date"))
     if isinstance(delivery, str):
         parsed.add(number, "Date de livraison", delivery)
-    if len(parsed.errors) > errors_before:
-        return None
+    if len(parsed.errors) > errors_before or programme is None or isinstance(delivery, str):
+        return None  # (a missing programme or an unreadable date was reported just above)
     return {
         "row": number,
         "last_name": last_name[:150],
@@ -208,7 +208,7 @@ def _check_row(parsed: Parsed, number: int, values: dict, programmes: dict) -> d
 
 
 def population_import_prepare(
-    *, campaign: Campaign, data: bytes, filename: str, user
+    *, campaign: Campaign, data: bytes, filename: str, user: User
 ) -> PopulationImport:
     """Parse and keep the result for the preview (personal data stays until confirmed or
     abandoned, then is deleted)."""
