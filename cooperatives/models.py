@@ -7,6 +7,7 @@ staff query goes through `TenantQuerySet.visible_to(user)`, the one scoping mech
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -149,7 +150,7 @@ class User(AbstractUser):
 
     # The one table of what each role may do; docs/architecture.md ("Roles") shows it too.
     # EDIT implies READ_BUYERS: whoever keeps the cooperative's records handles its buyers.
-    ROLE_PERMISSIONS = {
+    ROLE_PERMISSIONS: ClassVar[dict[str, frozenset[Permission]]] = {
         Role.STAFF: frozenset({Permission.READ, Permission.READ_BUYERS, Permission.EDIT}),
         Role.DIRECTOR: frozenset(
             {
