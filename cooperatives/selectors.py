@@ -19,7 +19,8 @@ def programmes_with_step_counts(programmes: QuerySet[Programme], today: dt.date)
     }
     rows = list(programmes.annotate(n_lots=Count("lots", distinct=True), **counts).order_by("name"))
     for programme in rows:
-        programme.step_counts = [getattr(programme, f"n_{step.value}") for step in JourneyStep]
+        counts_by_step = [getattr(programme, f"n_{step.value}") for step in JourneyStep]
+        programme.step_counts = counts_by_step  # type: ignore[attr-defined]  # for the template
     return rows
 
 

@@ -37,7 +37,7 @@ def _scale(values: Sequence[float | None], extra: Sequence[float]) -> tuple[floa
     return low - pad, high + pad
 
 
-def _fmt(value: float) -> str:
+def _fmt(value: float | Decimal) -> str:
     """An axis or target label: one decimal at most."""
     return format_number(value, 1, trim=True)
 

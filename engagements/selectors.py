@@ -32,7 +32,7 @@ class IndicatorLine:
     status: str  # "ok", "ko" or "none"
 
     @property
-    def chart(self):
+    def chart(self) -> SafeString:
         color = {"ok": GOOD, "ko": BAD}.get(self.status, NEUTRAL)
         return sparkline(
             self.points,
@@ -71,7 +71,7 @@ class CommitmentLine:
         return sum(1 for line in self.indicators if line.status != "none")
 
 
-def status_of(indicator: Indicator, value) -> str:
+def status_of(indicator: Indicator, value: Decimal | float | None) -> str:
     met = indicator.meets_target(None if value is None else Decimal(value))
     return "none" if met is None else ("ok" if met else "ko")
 
@@ -89,7 +89,7 @@ def _last_evidence_dates() -> dict:
     """Subqueries: the latest fact date of the evidence attached to a commitment, through each
     path (directly, via its actions, via its measurements)."""
 
-    def latest(queryset: QuerySet, key: str):
+    def latest(queryset: QuerySet, key: str) -> Subquery:
         return Subquery(
             queryset.filter(**{key: OuterRef("pk")})
             .order_by()

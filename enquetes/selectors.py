@@ -262,8 +262,8 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     labels = dict(Theme.choices)
     theme_rows = []
     for theme, now in themes.items():
-        before = themes_before[theme].rate
-        change = now.rate - before if now.rate is not None and before is not None else None
+        earlier = themes_before[theme].rate
+        change = now.rate - earlier if now.rate is not None and earlier is not None else None
         theme_rows.append((labels.get(theme, theme), now, change))
     return CampaignResults(
         campaign=campaign,
@@ -349,7 +349,7 @@ def answered_over_time(campaign: Campaign) -> list[tuple[dt.date, int]]:
     return out
 
 
-def comments(campaign: Campaign, search: str = ""):
+def comments(campaign: Campaign, search: str = "") -> QuerySet[Answer]:
     """Free-text answers of completed responses (never with who wrote them)."""
     answers = Answer.objects.filter(
         response__campaign=campaign, response__completed=True, question__type="text"
@@ -597,7 +597,7 @@ class SurveyResultsProvider:
             else answers.filter(question__theme=key)
         )
         rate = satisfaction_rate(answers.values_list("value").annotate(n=Count("*")).order_by())
-        if not rate.opinions:
+        if rate.rate is None:  # no opinion given
             return None
         value = Decimal(rate.rate).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         return Figure(value, rate.opinions)

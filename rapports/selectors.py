@@ -205,7 +205,9 @@ def _rse_actions(cooperative: Cooperative, year: int) -> list[tuple[str, list[Ac
     return [(labels[key], items) for key, items in grouped.items()]
 
 
-def _key_figures(cooperative: Cooperative, year: int, sections, surveys) -> dict:
+def _key_figures(
+    cooperative: Cooperative, year: int, sections: list[CommitmentSection], surveys: list[dict]
+) -> dict:
     start, end = _year_bounds(year)
     deliveries = Buyer.objects.for_cooperative(cooperative).aggregate(
         delivered=Count("pk", filter=Q(delivery_date__range=(start, end))),
