@@ -1,13 +1,19 @@
-"""Numbers written the French way: the one formatter of the portal, its charts and its PDF.
+"""Numbers and dates written the French way: the one formatter of the portal, its charts and its
+PDF.
 
-Decimal comma, a narrow no-break space between thousands, halves rounded up (12,5 → 13), a dash
-for a missing value, and the French plural (0 and 1 take the singular). Templates use it through
-the `french` filters; charts, reads and messages call it directly.
+Numbers: decimal comma, a narrow no-break space between thousands, halves rounded up (12,5 → 13),
+a dash for a missing value, and the French plural (0 and 1 take the singular). Dates: one style,
+the day and the month in words, "28 novembre 2026", "1er mars 2026" (a moment adds its time in
+Paris, "à 14 h 05"; a month is "novembre 2026"). Templates use it through the `french` filters;
+charts, reads and messages call it directly.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
 
 NNBSP = "\u202f"  # narrow no-break space: between thousands, before ; ! ? and inside « »
 NBSP = "\u00a0"  # no-break space: before : and %
@@ -59,3 +65,41 @@ def format_count(n: int, singular: str, plural: str) -> str:
     """A count with its noun, French plural rule (0 and 1 take the singular): "1 invitation",
     "0 invitation", "1 234 invitations"."""
     return f"{format_number(n)} {singular if abs(n) < 2 else plural}"
+
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def _local_day(value: dt.date | dt.datetime) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    """The one date style of the portal: "28 novembre 2026", "1er mars 2026" (a moment is read
+    in the portal's time zone)."""
+    if not value:
+        return MISSING
+    day = _local_day(value)
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_month(value: dt.date | None) -> str:
+    """A month: "novembre 2026"."""
+    if not value:
+        return MISSING
+    day = _local_day(value)
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """A moment: "28 novembre 2026 à 14 h 05", in the portal's time zone."""
+    if not value:
+        return MISSING
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{format_date(local)} à {local.hour} h {local.minute:02d}"

@@ -1,12 +1,11 @@
 """French typography for templates (pages and the PDF report), and the template filters of
-`coopqualite.formats`, the one number formatter."""
+`coopqualite.formats`, the one number and date formatter."""
 
 from __future__ import annotations
 
 import re
 
 from django import template
-from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -14,7 +13,10 @@ from coopqualite.formats import (
     NBSP,
     NNBSP,
     format_count,
+    format_date,
+    format_datetime,
     format_measure,
+    format_month,
     format_number,
     format_percent,
     format_points,
@@ -71,8 +73,17 @@ def fr_count(value, forms: str) -> str:
 
 @register.filter
 def fr_date(value) -> str:
-    """A date written out the French way: "1er mars 2026", "31 décembre 2026"."""
-    if not value:
-        return ""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {date_format(value, 'F Y')}"
+    """The one date style: "28 novembre 2026", "1er mars 2026"."""
+    return format_date(value)
+
+
+@register.filter
+def fr_datetime(value) -> str:
+    """A moment: "28 novembre 2026 à 14 h 05"."""
+    return format_datetime(value)
+
+
+@register.filter
+def fr_month(value) -> str:
+    """A month: "novembre 2026"."""
+    return format_month(value)

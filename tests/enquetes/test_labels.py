@@ -77,9 +77,11 @@ def test_a_theme_changes_over_the_questions_both_waves_asked_only(coop_a):
     older.questions.filter(key="sav_delai").delete()
     previous = campaign_create(
         cooperative=coop_a, questionnaire=older, name="2023", launched_at=timezone.now(),
-        opens_on=timezone.localdate() - dt.timedelta(days=1100),
+        opens_on=timezone.localdate() - dt.timedelta(days=1100), anonymous=False,
     )  # fmt: skip
-    current = campaign_create(cooperative=coop_a, name="2026", launched_at=timezone.now())
+    current = campaign_create(
+        cooperative=coop_a, name="2026", launched_at=timezone.now(), anonymous=False
+    )
     respond(previous, 4, sav_traitement="tres_satisfait")
     respond(current, 4, sav_traitement="tres_satisfait", sav_delai="pas_du_tout_satisfait")
 
@@ -95,9 +97,11 @@ def test_a_question_whose_type_changed_is_not_compared(coop_a):
     older.questions.filter(key="sav_delai").update(type="single")
     previous = campaign_create(
         cooperative=coop_a, questionnaire=older, name="2023", launched_at=timezone.now(),
-        opens_on=timezone.localdate() - dt.timedelta(days=1100),
+        opens_on=timezone.localdate() - dt.timedelta(days=1100), anonymous=False,
     )  # fmt: skip
-    current = campaign_create(cooperative=coop_a, name="2026", launched_at=timezone.now())
+    current = campaign_create(
+        cooperative=coop_a, name="2026", launched_at=timezone.now(), anonymous=False
+    )
     respond(previous, 4, sav_traitement="tres_satisfait", sav_delai="tres_satisfait")
     respond(current, 4, sav_traitement="tres_satisfait", sav_delai="pas_du_tout_satisfait")
 

@@ -84,9 +84,11 @@ def test_the_satisfaction_rate_leaves_dont_know_out_of_its_base(campaign):
 def test_the_change_is_measured_against_the_previous_campaign_of_the_same_kind(coop_a):
     previous = campaign_create(
         cooperative=coop_a, name="2023", launched_at=timezone.now(),
-        opens_on=timezone.localdate() - dt.timedelta(days=1100),
+        opens_on=timezone.localdate() - dt.timedelta(days=1100), anonymous=False,
     )  # fmt: skip
-    current = campaign_create(cooperative=coop_a, name="2026", launched_at=timezone.now())
+    current = campaign_create(
+        cooperative=coop_a, name="2026", launched_at=timezone.now(), anonymous=False
+    )
     _respond(previous, {"sav_traitement": "tres_satisfait", "sav_sollicite": "oui"}, n=1)
     _respond(previous, {"sav_traitement": "peu_satisfait", "sav_sollicite": "oui"}, n=1)
     _respond(current, {"sav_traitement": "assez_satisfait", "sav_sollicite": "oui"}, n=3)
@@ -155,6 +157,9 @@ def test_an_anonymous_campaign_hides_the_response_rate_of_programmes_below_five_
     five = factories.ProgrammeFactory(cooperative=coop_a, name="Cinq réponses")
     _answered_invitations(campaign, four, invited=5, answered=4)
     _answered_invitations(campaign, five, invited=20, answered=5)
+    # hidden too: with it the hidden cells hold 5 answers, none can be had by subtraction
+    one = factories.ProgrammeFactory(cooperative=coop_a, name="Une réponse")
+    _answered_invitations(campaign, one, invited=3, answered=1)
     client.force_login(staff_a)
 
     page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
@@ -188,6 +193,9 @@ def test_an_anonymous_campaign_hides_the_satisfaction_of_programmes_below_five_r
     _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, programme=four, n=4)
     _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, programme=five, n=4)
     _respond(campaign, {"satisfaction_globale": "peu_satisfait"}, programme=five, n=1)
+    # hidden too: with it the hidden cells hold 5 respondents, none can be had by subtraction
+    one = factories.ProgrammeFactory(cooperative=coop_a, name="Un répondant")
+    _respond(campaign, {"satisfaction_globale": "peu_satisfait"}, programme=one, n=1)
     client.force_login(staff_a)
 
     page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
@@ -230,7 +238,7 @@ def test_an_anonymous_export_names_nobody(client, staff_a, coop_a, buyer_a):
         campaign=campaign, buyer=buyer_a, last_name=buyer_a.last_name,
         email=buyer_a.email, expires_at=campaign.closes_at, answered_at=timezone.now(),
     )  # fmt: skip
-    _respond(campaign, {"satisfaction_globale": "tres_satisfait"})
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=5)
     client.force_login(staff_a)
 
     body = b"".join(
@@ -273,7 +281,7 @@ def test_the_board_and_the_federation_download_an_anonymous_campaigns_export(
     client, request, coop_a, buyer_a, reader
 ):
     campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=True)
-    _respond(campaign, {"commentaire": "Bien suivis"})
+    _respond(campaign, {"commentaire": "Bien suivis"}, n=5)
     client.force_login(request.getfixturevalue(reader))
 
     response = client.get(reverse("campaign_export_csv", args=[campaign.pk]))
@@ -304,6 +312,7 @@ def test_the_results_page_offers_the_exports_only_to_who_may_download_them(
     client, request, coop_a, persona, anonymous, offered
 ):
     campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=anonymous)
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=5)
     client.force_login(request.getfixturevalue(persona))
 
     page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
@@ -349,7 +358,10 @@ def test_the_federation_sees_who_is_late_on_the_triennial_survey(client, federat
         cooperative=late, launched_at=timezone.now(),
         opens_on=timezone.localdate() - dt.timedelta(days=4 * 365),
     )  # fmt: skip
-    recent = campaign_create(cooperative=coop_a, launched_at=timezone.now())
+    recent = campaign_create(
+        cooperative=coop_a, launched_at=timezone.now(),
+        opens_on=timezone.localdate() - dt.timedelta(days=400),
+    )  # fmt: skip
     Invitation.objects.create(
         campaign=recent, last_name="X", expires_at=recent.closes_at, answered_at=timezone.now()
     )
