@@ -5,13 +5,15 @@ Numbers: decimal comma, a narrow no-break space between thousands, halves rounde
 a dash for a missing value, and the French plural (0 and 1 take the singular). Dates: one style,
 the day and the month in words, "28 novembre 2026", "1er mars 2026" (a moment adds its time in
 Paris, "à 14 h 05"; a month is "novembre 2026"). Templates use it through the `french` filters;
-charts, reads and messages call it directly.
+charts, reads and messages call it directly. Numbers typed in are read by `parse_decimal` (the
+decimal fields of every form: `coopqualite.fields.DecimalField`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
 
@@ -103,3 +105,57 @@ def format_datetime(value: dt.datetime | None) -> str:
         return MISSING
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{format_date(local)} à {local.hour} h {local.minute:02d}"
+
+
+# Numbers typed in ---------------------------------------------------------------------------------
+
+_SPACES = " \u00a0\u202f"
+_GROUPED = re.compile(r"[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d*)?")
+_CHARACTERS = re.compile(r"[+-]?[\d., \u00a0\u202f]+")
+_NUMBER = re.compile(r"[+-]?[\d.,]*\d[\d.,]*")
+_EXAMPLE = "écrivez-le sans séparateur de milliers, avec une virgule pour les décimales (1234,5)"
+
+
+class NumberError(ValueError):
+    """A typed number that cannot be read, or could be read two ways (message in French)."""
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A number typed by a person: "2,5" and "2.5" are both two and a half, spaces may separate
+    thousands ("1 234,5"). Refused, so that nobody's "2,5" silently becomes 25: letters or units,
+    a point and a comma together ("1.234,5"), several separators ("1,234,5"), and one separator
+    followed by exactly three digits after one to three others ("1,234", "12.500"), which reads
+    as thousands as well as decimals."""
+    typed = text.strip()
+    compact = typed.replace("\u2212", "-")  # the typographic minus
+    if not _CHARACTERS.fullmatch(compact) or not any(c.isdigit() for c in compact):
+        raise NumberError(
+            f"« {typed} » n'est pas un nombre : écrivez des chiffres seulement, sans unité, "
+            f"avec une virgule pour les décimales (2,5)."
+        )
+    if any(space in compact for space in _SPACES):
+        if not _GROUPED.fullmatch(compact):
+            raise NumberError(
+                f"« {typed} » n'est pas un nombre : les espaces ne séparent que les milliers "
+                f"(1 234,5)."
+            )
+        compact = "".join(c for c in compact if c not in _SPACES)
+    if not _NUMBER.fullmatch(compact):
+        raise NumberError(f"« {typed} » n'est pas un nombre : {_EXAMPLE}.")
+    if "." in compact and "," in compact:
+        raise NumberError(f"« {typed} » mêle un point et une virgule : {_EXAMPLE}.")
+    separators = compact.count(".") + compact.count(",")
+    if separators > 1:
+        raise NumberError(f"« {typed} » contient plusieurs séparateurs : {_EXAMPLE}.")
+    whole, _, decimals = compact.replace(",", ".").partition(".")
+    digits = whole.lstrip("+-")
+    if separators and len(decimals) == 3 and 1 <= len(digits) <= 3 and digits != "0":
+        raise NumberError(
+            f"« {typed} » est ambigu : séparateur de milliers ou virgule décimale ? S'il s'agit "
+            f"de {digits}{decimals}, écrivez {digits}{decimals} sans séparateur ; la virgule "
+            f"sert aux décimales (2,5)."
+        )
+    try:
+        return Decimal(compact.replace(",", "."))
+    except InvalidOperation:
+        raise NumberError(f"« {typed} » n'est pas un nombre : {_EXAMPLE}.") from None

@@ -8,6 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from cooperatives.models import User
+from coopqualite.fields import DecimalField
+from coopqualite.formats import format_measure
 from coopqualite.widgets import DateInput
 from engagements import files, periods
 from engagements.models import (
@@ -19,7 +21,13 @@ from engagements.models import (
     Measurement,
     Principle,
 )
-from engagements.sources import JOURNEY_METRIC_CHOICES
+from engagements.readings import is_unusual
+from engagements.selectors import measurement_history
+from engagements.sources import (
+    JOURNEY_METRIC_CHOICES,
+    survey_family_choices,
+    survey_feed_choices,
+)
 
 
 def _cooperative_users(cooperative_id: int):
@@ -68,17 +76,44 @@ class ActionForm(forms.ModelForm):
         return data
 
 
-class MeasurementForm(forms.Form):
+class UnusualValueCheck:
+    """A value far out of the indicator's history (`readings.is_unusual`) is refused until the
+    person ticks "Je confirme cette valeur": a "2,5" typed as "25" is caught before it is
+    published. The box appears when it is needed."""
+
+    confirm = forms.BooleanField(
+        label="Je confirme cette valeur", required=False, widget=forms.HiddenInput
+    )
+
+    def check_unusual(self, indicator: Indicator, period_start, value) -> None:
+        if value is None or self.cleaned_data.get("confirm"):
+            return
+        history = measurement_history(indicator, excluding=period_start)
+        if not is_unusual(value, history):
+            return
+        unit = f" {indicator.unit}" if indicator.unit else ""
+        self.fields["confirm"].widget = forms.CheckboxInput()
+        self.add_error(
+            "value",
+            f"Cette valeur ({format_measure(value)}{unit}) sort nettement de l'historique de "
+            f"l'indicateur (de {format_measure(min(history))} à {format_measure(max(history))}"
+            f"{unit} sur les dernières périodes). Vérifiez-la (2,5 et non 25 ?), puis cochez "
+            f"« Je confirme cette valeur » pour l'enregistrer.",
+        )
+
+
+class MeasurementForm(UnusualValueCheck, forms.Form):
     period_start = forms.DateField(
         label="Période",
         widget=DateInput(),
         help_text="N'importe quel jour de la période : elle est ramenée à son début.",
     )
-    value = forms.DecimalField(label="Valeur", max_digits=12, decimal_places=2)
+    value = DecimalField(label="Valeur", max_digits=12, decimal_places=2)
     base = forms.IntegerField(label="Base (effectif)", min_value=0, required=False)
     comment = forms.CharField(
         label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    confirm = UnusualValueCheck.confirm
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,6 +133,12 @@ class MeasurementForm(forms.Form):
                 f"Une mesure existe déjà pour {periods.label(self.indicator.period, start)}."
             )
         return start
+
+    def clean(self):
+        data = super().clean()
+        if "period_start" in data:
+            self.check_unusual(self.indicator, data["period_start"], data.get("value"))
+        return data
 
 
 class EvidenceForm(forms.Form):
@@ -191,13 +232,21 @@ class ActionFilterForm(forms.Form):
         return actions
 
 
-class MeasurementEditForm(forms.ModelForm):
+class MeasurementEditForm(UnusualValueCheck, forms.ModelForm):
     """Correct a typed-in value; the period stays."""
+
+    confirm = UnusualValueCheck.confirm
 
     class Meta:
         model = Measurement
         fields = ["value", "base", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"value": DecimalField}
+
+    def clean(self):
+        data = super().clean()
+        self.check_unusual(self.instance.indicator, self.instance.period_start, data.get("value"))
+        return data
 
 
 class CommitmentForm(forms.ModelForm):
@@ -217,14 +266,42 @@ class IndicatorForm(forms.ModelForm):
         required=False,
         help_text="Pour une source « parcours » : la mesure calculée à partir des dates.",
     )
+    survey_feed = forms.ChoiceField(
+        label="Campagnes qui l'alimentent",
+        required=False,
+        help_text=(
+            "Pour une source « enquêtes » : seules comptent ces campagnes, une fois closes "
+            "(une enquête d'étape nominative : ses réponses des périodes terminées)."
+        ),
+    )
+    survey_family = forms.ChoiceField(
+        label="Questionnaire",
+        required=False,
+        help_text="Pour une source « enquêtes » : laisser « tous » sauf à viser un questionnaire.",
+    )
 
     class Meta:
         model = Indicator
         fields = [
-            "name", "description", "unit", "direction", "target", "period", "source",
-            "journey_metric", "survey_selector", "position", "is_public",
+            "name", "description", "unit", "direction", "target", "tolerance", "period",
+            "source", "journey_metric", "survey_selector", "survey_feed", "survey_family",
+            "min_base", "position", "is_public",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"target": DecimalField, "tolerance": DecimalField}
+
+    def __init__(self, *args, cooperative_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survey_feed"].choices = [("", "—"), *survey_feed_choices()]
+        self.fields["survey_family"].choices = [
+            ("", "Tous les questionnaires de ce type"),
+            *survey_family_choices(cooperative_id),
+        ]
+        self.fields["min_base"].help_text = (
+            "Pour une source « enquêtes » : en dessous, la période affiche « base "
+            "insuffisante » et non un chiffre. Vide : "
+            f"{settings.SURVEY_INDICATOR_MIN_BASE} répondants."
+        )
 
     def clean(self):
         data = super().clean()
@@ -233,8 +310,10 @@ class IndicatorForm(forms.ModelForm):
             self.add_error("journey_metric", "Choisissez la mesure du parcours à calculer.")
         if source == Indicator.Source.SURVEY and not data.get("survey_selector"):
             self.add_error("survey_selector", "Indiquez la question ou le thème d'enquête.")
+        if source == Indicator.Source.SURVEY and not data.get("survey_feed"):
+            self.add_error("survey_feed", "Choisissez les campagnes qui alimentent l'indicateur.")
         if source != Indicator.Source.JOURNEY:
             data["journey_metric"] = ""
         if source != Indicator.Source.SURVEY:
-            data["survey_selector"] = ""
+            data.update(survey_selector="", survey_feed="", survey_family="", min_base=None)
         return data

@@ -8,6 +8,6 @@ class EnquetesConfig(AppConfig):
     def ready(self):
         # Survey-sourced indicators of the engagements app read our results.
         from engagements.sources import register_survey_results
-        from enquetes.selectors import SurveyResultsProvider
+        from enquetes.feeds import SurveyResultsProvider
 
         register_survey_results(SurveyResultsProvider())

@@ -1,6 +1,6 @@
 """Reads of the survey pages: a campaign's results, its follow-up page, its exports, the lists of
-questionnaires and campaigns, the federation's triennial overview; and the provider of
-survey-sourced indicators.
+questionnaires and campaigns, the federation's triennial overview. (What feeds survey-sourced
+indicators: `enquetes.feeds`.)
 
 Results are aggregated by the database. Satisfaction rate as the HLM movement computes it:
 (très + assez satisfaits) / those who gave an opinion ("ne sait pas" and no answer are left out
@@ -14,7 +14,6 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -32,7 +31,6 @@ from django.db.models import (
 
 from cooperatives.models import Cooperative
 from coopqualite.spreadsheets import safe_cell
-from engagements.sources import Figure
 from enquetes import scales
 from enquetes.anonymity import hidden_cells, is_hidden
 from enquetes.models import (
@@ -727,43 +725,3 @@ def triennial_overview(cooperatives: QuerySet, today: dt.date) -> TriennialOverv
         overdue_homes=sum(c.homes_count for c in overdue),
         limit=limit,
     )
-
-
-# The plug of survey-sourced indicators -----------------------------------------------------------
-
-
-class SurveyResultsProvider:
-    """Feeds the survey-sourced indicators of the engagements app."""
-
-    def satisfaction(
-        self, *, cooperative_id: int, selector: str, start: dt.date, end: dt.date
-    ) -> Figure | None:
-        kind, _, key = selector.partition(":")
-        if kind not in ("question", "theme") or not key:
-            return None
-        campaign = (
-            Campaign.objects.filter(
-                cooperative_id=cooperative_id,
-                launched_at__isnull=False,
-                closes_on__range=(start, end),
-            )
-            .order_by("-closes_on")
-            .first()
-        )
-        if campaign is None:
-            return None
-        answers = Answer.objects.filter(
-            response__campaign=campaign,
-            response__completed=True,
-            question__type=Question.Type.SATISFACTION,
-        )
-        answers = (
-            answers.filter(question__key=key)
-            if kind == "question"
-            else answers.filter(question__theme=key)
-        )
-        rate = satisfaction_rate(answers.values_list("value").annotate(n=Count("*")).order_by())
-        if rate.rate is None:  # no opinion given
-            return None
-        value = Decimal(rate.rate).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        return Figure(value, rate.opinions)

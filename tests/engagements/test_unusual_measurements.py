@@ -1,6 +1,7 @@
 """A measurement far out of its indicator's history is confirmed before it is published."""
 
 import datetime as dt
+import html
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -69,8 +70,9 @@ def test_an_unusual_value_asks_for_confirmation_and_records_nothing(client, staf
     response = post(client, visits, value="25")
 
     assert response.status_code == 200
-    content = response.content.decode()
-    assert "sort nettement de l'historique" in content and 'name="confirm"' in content
+    content = html.unescape(response.content.decode())
+    assert "sort nettement de l'historique" in content
+    assert 'type="checkbox" name="confirm"' in content
     assert not Measurement.objects.filter(indicator=visits, period_start="2026-01-01").exists()
 
 
@@ -93,6 +95,7 @@ def test_a_usual_value_needs_no_confirmation(client, staff_a, visits):
 
 
 def test_a_correction_far_out_of_the_history_asks_for_confirmation(client, staff_a, visits):
+    MeasurementFactory(indicator=visits, period_start=dt.date(2025, 1, 1), value=Decimal("3"))
     measurement = Measurement.objects.get(indicator=visits, period_start="2025-10-01")
     client.force_login(staff_a)
 

@@ -334,16 +334,20 @@ def test_the_export_reads_a_constant_number_of_queries(
         b"".join(client.get(reverse("campaign_export_csv", args=[campaign.pk])).streaming_content)
 
 
-def test_a_survey_indicator_reads_the_campaign_results(coop_a, campaign):
-    _respond(campaign, {"sav_traitement": "tres_satisfait", "sav_sollicite": "oui"}, n=3)
-    _respond(campaign, {"sav_traitement": "pas_du_tout_satisfait", "sav_sollicite": "oui"}, n=1)
+def test_a_survey_indicator_reads_the_results_of_a_closed_campaign(coop_a):
+    closed = campaign_create(
+        cooperative=coop_a, launched_at=timezone.now(), anonymous=False,
+        opens_on=timezone.localdate() - dt.timedelta(days=40),
+    )  # fmt: skip
+    _respond(closed, {"sav_traitement": "tres_satisfait", "sav_sollicite": "oui"}, n=3)
+    _respond(closed, {"sav_traitement": "pas_du_tout_satisfait", "sav_sollicite": "oui"}, n=1)
     indicator = Indicator.objects.create(
         commitment=coop_a.commitments.get(number=6), name="Satisfaction SAV", target=80,
-        period="year", source="survey", survey_selector="theme:sav",
+        period="year", source="survey", survey_selector="theme:sav", survey_feed="triennial",
     )  # fmt: skip
 
     measurement = measurement_compute(
-        indicator=indicator, period_start=dt.date(campaign.closes_on.year, 1, 1)
+        indicator=indicator, period_start=dt.date(closed.closes_on.year, 1, 1)
     )
 
     assert measurement.value == 75
