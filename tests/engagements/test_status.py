@@ -71,3 +71,42 @@ def test_the_public_page_says_proche_de_la_cible(client, coop_a, near_indicator)
     page = client.get(reverse("transparency", args=[coop_a.slug])).content.decode()
 
     assert "Proche de la cible" in page
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_each_status_colour_reads_at_the_wcag_aa_contrast(settings):
+    import re
+    from pathlib import Path
+
+    css = Path(settings.BASE_DIR, "static/css/coopqualite.css").read_text()
+    report = Path(settings.BASE_DIR, "static/css/report.css").read_text()
+    pairs = {
+        status: re.search(
+            rf"\.status-{status} {{ background: (#\w{{6}}); color: (#\w{{6}}); }}", css
+        )
+        for status in ("ok", "near", "ko", "none")
+    }
+    printed = {
+        status: re.search(rf"\.{status} {{ color: (#\w{{6}});", report)
+        for status in ("ok", "near", "ko", "none")
+    }
+
+    assert {s: round(_contrast(*m.groups()), 1) >= 4.5 for s, m in pairs.items()} == dict.fromkeys(
+        pairs, True
+    )
+    assert {
+        s: _contrast(m.group(1), "#ffffff") >= 4.5 for s, m in printed.items()
+    } == dict.fromkeys(printed, True)

@@ -198,3 +198,56 @@ def test_a_continuous_key_step_campaign_feeds_its_complete_periods_only(coop_a, 
         Measurement.objects.filter(indicator=indicator).values_list("period_start", "base")
     )
     assert measured == {dt.date(2026, 7, 1): 32}  # the fourth quarter is not over
+
+
+def test_a_figure_stored_from_a_running_campaign_is_withdrawn_at_the_next_refresh(coop_a):
+    indicator = survey_indicator(coop_a)
+    respond(running_test_campaign(coop_a), 1, **FURIOUS)
+    stale = Measurement.objects.create(
+        indicator=indicator, period_start=dt.date(2026, 1, 1), value=0, base=2, is_computed=True
+    )
+
+    indicators_refresh(today=TODAY)
+
+    assert not Measurement.objects.filter(pk=stale.pk).exists()
+
+
+def test_an_anonymous_campaign_under_five_respondents_feeds_no_figure_whatever_the_base(coop_a):
+    indicator = survey_indicator(coop_a, min_base=1)
+    respond(closed_wave(coop_a, anonymous=True), 4, **SATISFIED)
+
+    indicators_refresh(today=TODAY)
+
+    assert not Measurement.objects.filter(indicator=indicator).exists()
+
+
+def test_the_report_shows_no_figure_below_the_minimum_base(coop_a):
+    indicator = survey_indicator(coop_a)
+    respond(closed_wave(coop_a), 12, **SATISFIED)
+
+    indicators_refresh(today=TODAY)
+
+    section = next(s for s in report_context(cooperative=coop_a, year=2026)["sections"]
+                   if s.commitment.charter_number == 6)  # fmt: skip
+    row = next(r for r in section.indicators if r.indicator == indicator)
+    assert (row.value, row.status) == (None, "none")
+
+
+def test_the_indicator_form_asks_which_campaigns_feed_a_survey_indicator(client, coop_a, staff_a):
+    commitment = Commitment.objects.get(cooperative=coop_a, charter_number=6)
+    client.force_login(staff_a)
+    data = {
+        "name": "Satisfaction SAV", "unit": "%", "direction": "higher", "target": "80",
+        "period": "year", "source": "survey", "survey_selector": "theme:sav", "position": "0",
+    }  # fmt: skip
+
+    refused = client.post(reverse("indicator_new", args=[commitment.pk]), data)
+    accepted = client.post(
+        reverse("indicator_new", args=[commitment.pk]),
+        {**data, "survey_feed": "key_step:perfect_completion", "min_base": "50"},
+    )
+
+    assert "Choisissez les campagnes qui alimentent l&#x27;indicateur." in refused.content.decode()
+    assert accepted.status_code == 302
+    created = Indicator.objects.get(commitment=commitment, name="Satisfaction SAV")
+    assert (created.survey_feed, created.min_base) == ("key_step:perfect_completion", 50)

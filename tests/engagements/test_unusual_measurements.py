@@ -13,6 +13,7 @@ from engagements.models import Commitment, Indicator, Measurement
 from engagements.readings import is_unusual
 from engagements.services.measuring import measurement_compute
 from engagements.sources import Figure
+from rapports.selectors import report_context
 from tests.engagements.factories import IndicatorFactory, MeasurementFactory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -140,10 +141,17 @@ def test_an_unusual_computed_figure_waits_for_a_confirmation_before_it_is_public
     client.force_login(staff_a)
     page = client.get(reverse("indicator_detail", args=[computed.pk])).content.decode()
     assert "à confirmer" in page
+    assert _report_value(coop_a, computed) is None
     client.post(reverse("measurement_confirm", args=[measurement.pk]))
     client.logout()
     public = client.get(reverse("transparency", args=[coop_a.slug])).content.decode()
     assert "<strong>12 %</strong>" in public
+    assert _report_value(coop_a, computed) == Decimal("12")
+
+
+def _report_value(coop, indicator):
+    sections = report_context(cooperative=coop, year=2026)["sections"]
+    return next(r.value for s in sections for r in s.indicators if r.indicator == indicator)
 
 
 def test_a_board_member_cannot_confirm_a_measurement(client, board_a, computed):

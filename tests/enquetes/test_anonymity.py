@@ -72,6 +72,13 @@ def answer_first(campaign, n: int) -> list[Invitation]:
     return invitations
 
 
+def row_of(rows: list[str], invitation: Invitation) -> str:
+    """The row of one invitee, found by the full name that opens it."""
+    opening = f'fw-normal">{invitation.last_name} {invitation.first_name}<br>'
+    (row,) = [row for row in rows if opening in row]
+    return row
+
+
 def rows_of(content: str) -> list[str]:
     body = content.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return re.findall(r"<tr>.*?</tr>", body, flags=re.S)
@@ -97,7 +104,7 @@ def test_the_invitee_list_of_an_anonymous_campaign_never_says_who_answered(
     for row in rows:
         assert "Répondu" not in row and "Commencée" not in row
     for invitation in answered:
-        row = next(r for r in rows if invitation.last_name in r)
+        row = row_of(rows, invitation)
         # the same actions as for anyone else: an answered row is not told apart
         assert reverse("response_entry", args=[invitation.pk]) in row
     assert re.search(r"Ont répondu</dt><dd[^>]*>" + str(respondents), content)
@@ -131,8 +138,8 @@ def test_an_anonymous_campaign_page_does_not_show_which_reminders_were_cancelled
     content = client.get(reverse("campaign_detail", args=[anonymous.pk])).content.decode()
 
     assert "a déjà répondu" not in content
-    answered_row = next(r for r in rows_of(content) if answered.last_name in r)
-    waiting_row = next(r for r in rows_of(content) if waiting.last_name in r)
+    answered_row = row_of(rows_of(content), answered)
+    waiting_row = row_of(rows_of(content), waiting)
     assert "Relance" not in answered_row and "annulé" not in answered_row
     assert "Relance" not in waiting_row
 
@@ -148,7 +155,7 @@ def test_a_nominative_campaign_page_still_shows_who_answered(client, staff_a, co
     content = client.get(reverse("campaign_detail", args=[campaign.pk])).content.decode()
 
     assert "?filtre=repondu" in content
-    assert "Répondu le" in next(r for r in rows_of(content) if invitation.last_name in r)
+    assert "Répondu le" in row_of(rows_of(content), invitation)
 
 
 def test_entering_a_phone_response_does_not_reveal_that_an_anonymous_invitee_answered(
@@ -333,6 +340,8 @@ def test_a_question_answered_by_fewer_than_five_is_hidden_in_an_anonymous_campai
     assert questions["sav_traitement"].hidden
     assert "Service après-vente" not in [theme for theme, _, _ in results.themes]
     assert "Service après-vente" in results.hidden_themes
+    assert 6 not in [commitment.number for commitment, _ in results.commitments]
+    assert any(label.startswith("6. ") for label in results.hidden_commitments)
 
 
 def _answered_on(campaign, counts: dict[int, int]) -> None:
