@@ -200,6 +200,20 @@ def test_the_comments_of_an_anonymous_campaign_need_five_respondents(
     assert ("moins de 5 répondants" in content) is not shown
 
 
+@pytest.mark.parametrize("respondents", [1, 4])
+def test_the_report_quotes_nothing_of_an_anonymous_campaign_under_five_respondents(
+    client, staff_a, coop_a, anonymous, respondents
+):
+    answer_first(anonymous, respondents)
+    client.force_login(staff_a)
+
+    url = reverse("report_preview", args=[coop_a.slug, anonymous.opens_on.year])
+    content = client.get(url).content.decode()
+
+    assert anonymous.name in content  # the campaign is reported, its answers are not
+    assert COMMENT not in content and "Satisfaction par thème" not in content
+
+
 def _csv_rows(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text), delimiter=";"))
