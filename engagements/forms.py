@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import cast
 
 from django import forms
@@ -76,33 +78,36 @@ class ActionForm(forms.ModelForm):
         return data
 
 
-class UnusualValueCheck:
-    """A value far out of the indicator's history (`readings.is_unusual`) is refused until the
-    person ticks "Je confirme cette valeur": a "2,5" typed as "25" is caught before it is
-    published. The box appears when it is needed."""
-
-    confirm = forms.BooleanField(
+def confirm_field() -> forms.BooleanField:
+    """The box that confirms an unusual value: hidden until `unusual_value_check` needs it."""
+    return forms.BooleanField(
         label="Je confirme cette valeur", required=False, widget=forms.HiddenInput
     )
 
-    def check_unusual(self, indicator: Indicator, period_start, value) -> None:
-        if value is None or self.cleaned_data.get("confirm"):
-            return
-        history = measurement_history(indicator, excluding=period_start)
-        if not is_unusual(value, history):
-            return
-        unit = f" {indicator.unit}" if indicator.unit else ""
-        self.fields["confirm"].widget = forms.CheckboxInput()
-        self.add_error(
-            "value",
-            f"Cette valeur ({format_measure(value)}{unit}) sort nettement de l'historique de "
-            f"l'indicateur (de {format_measure(min(history))} à {format_measure(max(history))}"
-            f"{unit} sur les dernières périodes). Vérifiez-la (2,5 et non 25 ?), puis cochez "
-            f"« Je confirme cette valeur » pour l'enregistrer.",
-        )
+
+def unusual_value_check(
+    form: forms.BaseForm, indicator: Indicator, period_start: dt.date, value: Decimal | None
+) -> None:
+    """A value far out of the indicator's history (`readings.is_unusual`) is refused until the
+    person ticks "Je confirme cette valeur": a "2,5" typed as "25" is caught before it is
+    published. The box appears when it is needed."""
+    if value is None or form.cleaned_data.get("confirm"):
+        return
+    history = measurement_history(indicator, excluding=period_start)
+    if not is_unusual(value, history):
+        return
+    unit = f" {indicator.unit}" if indicator.unit else ""
+    form.fields["confirm"].widget = forms.CheckboxInput()
+    form.add_error(
+        "value",
+        f"Cette valeur ({format_measure(value)}{unit}) sort nettement de l'historique de "
+        f"l'indicateur (de {format_measure(min(history))} à {format_measure(max(history))}"
+        f"{unit} sur les dernières périodes). Vérifiez-la (2,5 et non 25 ?), puis cochez "
+        f"« Je confirme cette valeur » pour l'enregistrer.",
+    )
 
 
-class MeasurementForm(UnusualValueCheck, forms.Form):
+class MeasurementForm(forms.Form):
     period_start = forms.DateField(
         label="Période",
         widget=DateInput(),
@@ -113,7 +118,7 @@ class MeasurementForm(UnusualValueCheck, forms.Form):
     comment = forms.CharField(
         label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    confirm = UnusualValueCheck.confirm
+    confirm = confirm_field()
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +142,7 @@ class MeasurementForm(UnusualValueCheck, forms.Form):
     def clean(self):
         data = super().clean()
         if "period_start" in data:
-            self.check_unusual(self.indicator, data["period_start"], data.get("value"))
+            unusual_value_check(self, self.indicator, data["period_start"], data.get("value"))
         return data
 
 
@@ -232,10 +237,10 @@ class ActionFilterForm(forms.Form):
         return actions
 
 
-class MeasurementEditForm(UnusualValueCheck, forms.ModelForm):
+class MeasurementEditForm(forms.ModelForm):
     """Correct a typed-in value; the period stays."""
 
-    confirm = UnusualValueCheck.confirm
+    confirm = confirm_field()
 
     class Meta:
         model = Measurement
@@ -245,7 +250,9 @@ class MeasurementEditForm(UnusualValueCheck, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        self.check_unusual(self.instance.indicator, self.instance.period_start, data.get("value"))
+        unusual_value_check(
+            self, self.instance.indicator, self.instance.period_start, data.get("value")
+        )
         return data
 
 
@@ -292,8 +299,11 @@ class IndicatorForm(forms.ModelForm):
 
     def __init__(self, *args, cooperative_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["survey_feed"].choices = [("", "—"), *survey_feed_choices()]
-        self.fields["survey_family"].choices = [
+        cast(forms.ChoiceField, self.fields["survey_feed"]).choices = [
+            ("", "—"),
+            *survey_feed_choices(),
+        ]
+        cast(forms.ChoiceField, self.fields["survey_family"]).choices = [
             ("", "Tous les questionnaires de ce type"),
             *survey_family_choices(cooperative_id),
         ]

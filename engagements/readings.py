@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 
 from coopqualite.formats import NBSP, format_number
+from engagements.models import Indicator
 
 DEFAULT_TOLERANCE_SHARE = Decimal("0.05")  # "proche": short of the target by 5 % of it at most
 
@@ -33,19 +34,19 @@ class Status(models.TextChoices):
     NONE = "none", "Pas de mesure"
 
 
-def tolerance_of(indicator) -> Decimal:
+def tolerance_of(indicator: Indicator) -> Decimal:
     """The gap to the target still read as "proche de la cible", in the indicator's unit."""
     if indicator.tolerance is not None:
         return indicator.tolerance
     return abs(indicator.target) * DEFAULT_TOLERANCE_SHARE
 
 
-def status_of(indicator, value) -> Status:
+def status_of(indicator: Indicator, value: Decimal | float | None) -> Status:
     """The one status rule: met when on the right side of the target (the target itself
     included), near when short of it by no more than the tolerance, not met beyond."""
     if value is None:
         return Status.NONE
-    value = Decimal(value)
+    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     lower = indicator.direction == "lower"
     gap = indicator.target - value if lower else value - indicator.target
     if gap >= 0:
@@ -55,7 +56,7 @@ def status_of(indicator, value) -> Status:
     return Status.NOT_MET
 
 
-def min_base_of(indicator) -> int | None:
+def min_base_of(indicator: Indicator) -> int | None:
     """The fewest respondents a survey-fed figure needs to be shown (None: any base will do)."""
     if indicator.source != "survey":
         return None
@@ -87,7 +88,12 @@ NO_READING = Reading(None, None, Status.NONE)
 
 
 def reading(
-    indicator, value, base: int | None = None, awaiting: bool = False, *, published: bool = False
+    indicator: Indicator,
+    value: Decimal | None,
+    base: int | None = None,
+    awaiting: bool = False,
+    *,
+    published: bool = False,
 ) -> Reading:
     """What a measurement of `indicator` says. `published`: for the public page and the report,
     where a value awaiting confirmation is not shown at all."""

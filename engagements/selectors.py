@@ -38,7 +38,7 @@ class IndicatorLine:
     points: list[Point]  # the values shown, None where there is none to show
     latest: Point | None  # the latest value shown
     previous: Point | None
-    status: str  # a `readings.Status`, of the latest value shown
+    status: Status  # of the latest value shown
     notes: dict[str, str] = field(default_factory=dict)  # {period: why it shows no figure}
     note: str = ""  # the latest period's remark: no figure ("base insuffisante"), "à confirmer"
 

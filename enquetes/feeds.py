@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from engagements.sources import Figure
 from enquetes import scales
@@ -47,7 +47,7 @@ FEEDS = [
 ]
 
 
-def feed_campaigns(cooperative_id: int, feed: str, family: str = ""):
+def feed_campaigns(cooperative_id: int, feed: str, family: str = "") -> QuerySet[Campaign]:
     """The launched campaigns an indicator names."""
     kind, _, step = feed.partition(":")
     campaigns = Campaign.objects.filter(
@@ -59,8 +59,8 @@ def feed_campaigns(cooperative_id: int, feed: str, family: str = ""):
 
 
 def counted_responses(
-    campaigns, start: dt.date, end: dt.date, today: dt.date
-):  # -> QuerySet[Response]
+    campaigns: QuerySet[Campaign], start: dt.date, end: dt.date, today: dt.date
+) -> QuerySet[Response]:
     """The completed responses of `campaigns` that count for the period from `start` to `end`,
     seen on `today` (the rule in this module's docstring)."""
     dated = Q(campaign__kind=SurveyKind.KEY_STEP, campaign__anonymous=False)
@@ -112,7 +112,7 @@ class SurveyResultsProvider:
             else answers.filter(question__theme=key)
         )
         rate = satisfaction_rate(answers.values_list("value").annotate(n=Count("*")).order_by())
-        if not rate.opinions:
+        if rate.rate is None:  # no opinion given
             return None
         people = answers.filter(value__in=scales.OPINIONS).aggregate(
             n=Count("response_id", distinct=True)

@@ -334,7 +334,7 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
             rate = _question_rate(counts, campaign.pk, question)
             result.rate = replace(rate, respondents=rate.opinions)
             themes[theme] += rate
-            if (question.key, question.type) in shared:
+            if previous is not None and (question.key, question.type) in shared:
                 before = _question_rate(counts, previous.pk, question)
                 result.previous_rate = before.rate
                 themes_shared[theme] += rate
