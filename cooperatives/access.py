@@ -14,7 +14,7 @@ through `User.may(permission, cooperative)`; templates ask it with `{% load acce
 from __future__ import annotations
 
 from functools import wraps
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
@@ -31,7 +31,8 @@ def get_object_for(
     """The object `lookup` finds among those `user` reads (404 otherwise), on which the user
     may do `permission` (403 otherwise). `source` is a model with a `cooperative_path`, or one
     of its querysets (to add select_related)."""
-    queryset = source if isinstance(source, QuerySet) else source.objects.all()
+    # A TenantQuerySet, or Cooperative's own queryset: both answer visible_to.
+    queryset: Any = source if isinstance(source, QuerySet) else cast(Any, source).objects.all()
     path = getattr(queryset.model, "cooperative_path", "")  # "" for Cooperative itself
     if path:
         queryset = queryset.select_related(path)
@@ -41,9 +42,10 @@ def get_object_for(
 
 
 def _cooperative_of(found: Model, path: str) -> Cooperative:
+    step: Any = found
     for name in path.split("__") if path else ():
-        found = getattr(found, name)
-    return found
+        step = getattr(step, name)
+    return step
 
 
 def require(user: User, permission: Permission, cooperative: Cooperative | None = None) -> None:

@@ -24,7 +24,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "cooperative", "federation", "is_active", "is_superuser"]
     list_select_related = ["cooperative", "federation"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Rattachement", {"fields": ("role", "cooperative", "federation")}),
     )
     add_fieldsets = (

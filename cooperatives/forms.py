@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -17,7 +17,7 @@ from coopqualite.widgets import DateInput
 class PasswordResetRequestForm(PasswordResetForm):
     """The form of the reset page: saving it queues the mail, nothing else."""
 
-    def save(self, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         password_reset_request(email=self.cleaned_data["email"])
 
 

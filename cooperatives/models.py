@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import ClassVar
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -134,8 +135,6 @@ class User(AbstractUser):
         related_name="users",
     )
 
-    objects = UserManager()
-
     class Meta:
         verbose_name = "utilisateur"
         constraints = [
@@ -155,7 +154,7 @@ class User(AbstractUser):
 
     # The one table of what each role may do; docs/architecture.md ("Roles") shows it too.
     # EDIT implies READ_BUYERS: whoever keeps the cooperative's records handles its buyers.
-    ROLE_PERMISSIONS = {
+    ROLE_PERMISSIONS: ClassVar[dict[str, frozenset[Permission]]] = {
         Role.STAFF: frozenset({Permission.READ, Permission.READ_BUYERS, Permission.EDIT}),
         Role.DIRECTOR: frozenset(
             {

@@ -36,7 +36,8 @@ def programmes_with_step_counts(programmes: QuerySet[Programme], today: dt.date)
         .order_by("name")
     )
     for programme in rows:
-        programme.step_counts = [getattr(programme, f"n_{step.value}") for step in JourneyStep]
+        counts_by_step = [getattr(programme, f"n_{step.value}") for step in JourneyStep]
+        programme.step_counts = counts_by_step  # type: ignore[attr-defined]  # for the template
     return rows
 
 

@@ -28,7 +28,7 @@ class Point:
     value: Decimal | float | None
 
 
-def _scale(values: Sequence[float], extra: Sequence[float]) -> tuple[float, float]:
+def _scale(values: Sequence[float | None], extra: Sequence[float]) -> tuple[float, float]:
     every = [v for v in (*values, *extra) if v is not None]
     low, high = (min(every), max(every)) if every else (0.0, 1.0)
     if high == low:
@@ -37,7 +37,7 @@ def _scale(values: Sequence[float], extra: Sequence[float]) -> tuple[float, floa
     return low - pad, high + pad
 
 
-def _fmt(value: float) -> str:
+def _fmt(value: float | Decimal) -> str:
     """An axis or target label: one decimal at most."""
     return format_number(value, 1, trim=True)
 
@@ -112,14 +112,14 @@ def line_chart(
     ]
     whole = high - low > 20  # counts and large values: no decimals on the axis
     for i in range(5):
-        v = low + (high - low) * i / 4
-        v = round(v) if whole else v
-        yy = y(v)
+        tick = low + (high - low) * i / 4
+        tick = round(tick) if whole else tick
+        yy = y(tick)
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{yy:.1f}" y2="{yy:.1f}" '
             f'stroke="{GRID}" stroke-width="0.5"/>'
             f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" fill="{TEXT}">'
-            f"{escape(_fmt(v))}</text>"
+            f"{escape(_fmt(tick))}</text>"
         )
     if target is not None:
         ty = y(float(target))

@@ -77,6 +77,7 @@ def broker_status() -> str:
 def smtp_status() -> str:
     if settings.EMAIL_BACKEND != SMTP_BACKEND:
         return DISABLED
+    server: smtplib.SMTP
     if settings.EMAIL_USE_SSL:
         server = smtplib.SMTP_SSL(
             settings.EMAIL_HOST,

@@ -27,7 +27,7 @@ from django.utils.cache import patch_cache_control
 def cacheable(view: Callable) -> Callable:
     """Mark a view whose page holds no personal data: caches may keep it for anonymous
     visitors (a signed-in user's page is never stored)."""
-    view.cacheable = True
+    view.cacheable = True  # type: ignore[attr-defined]  # a mark on the function
     return view
 
 
@@ -91,7 +91,7 @@ class SizeLimitUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
         if self.received > settings.REQUEST_MAX_BODY_SIZE:
-            self.request._upload_too_large = True
+            self.request._upload_too_large = True  # type: ignore[union-attr]  # read above
             raise StopUpload(connection_reset=True)
         return raw_data
 

@@ -30,7 +30,7 @@ BASE_URL = "https://coopqualite.invalid/"  # relative URLs resolve under this fa
 class StaticOnlyFetcher(URLFetcher):
     """A WeasyPrint URL fetcher that only knows the project's static files."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(allowed_protocols=[], allow_redirects=False)
         self.refused: list[str] = []
 

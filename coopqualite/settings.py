@@ -182,6 +182,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Evidence files and built reports: outside any web root, served only by views that check access.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 20)
+# Survey-fed indicators: the fewest respondents a period needs to show a figure, unless the
+# indicator sets its own minimum ("base insuffisante" below it).
+SURVEY_INDICATOR_MIN_BASE = env_int("SURVEY_INDICATOR_MIN_BASE", 30)
+if SURVEY_INDICATOR_MIN_BASE < 1:
+    raise ImproperlyConfigured("SURVEY_INDICATOR_MIN_BASE must be at least 1")
 BUYER_IMPORT_MAX_UPLOAD_MB = 5
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +51,9 @@ from simple_history.models import HistoricalChanges
 
 from cooperatives.models import Cooperative
 from coopqualite.spreadsheets import CSV_DELIMITER, CSV_ENCODING, csv_value
+
+if TYPE_CHECKING:
+    from _csv import _writer
 
 OUR_APPS = ("cooperatives", "engagements", "enquetes", "rapports")
 
@@ -159,11 +163,14 @@ def export_tables(cooperative: Cooperative) -> list[Table]:
             "No export rule for " + ", ".join(unknown) + ": add it to coopqualite/takeout.py "
             "(PATHS, SHARED or EXCLUDED with a reason)."
         )
-    return [
-        Table(model, _rows(model, cooperative, PATHS, SHARED), _description(model))
-        for model in our_models()
-        if model._meta.label not in EXCLUDED
-    ]
+    tables = []
+    for model in our_models():
+        if model._meta.label in EXCLUDED:
+            continue
+        rows = _rows(model, cooperative, PATHS, SHARED)
+        assert rows is not None  # every model is classified (checked above)
+        tables.append(Table(model, rows, _description(model)))
+    return tables
 
 
 def _rows(model, cooperative, paths, shared) -> QuerySet | None:
@@ -290,7 +297,7 @@ def _csv_entry(archive: zipfile.ZipFile, name: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(raw, encoding=CSV_ENCODING, newline="")
 
 
-def _csv_writer(text) -> csv.writer:
+def _csv_writer(text: io.TextIOWrapper) -> _writer:
     return csv.writer(text, delimiter=CSV_DELIMITER)
 
 

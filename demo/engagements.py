@@ -141,6 +141,7 @@ def engagements_seed(
                 "source": source,
                 "journey_metric": extra if source == "journey" else "",
                 "survey_selector": extra if source == "survey" else "",
+                "survey_feed": "triennial" if source == "survey" else "",
                 "position": position,
                 "is_public": position % 2 == 0,
             },

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from cooperatives.models import User
+from coopqualite.fields import DecimalField
+from coopqualite.formats import format_measure
 from coopqualite.widgets import DateInput
 from engagements import files, periods
 from engagements.models import (
@@ -17,7 +23,13 @@ from engagements.models import (
     Measurement,
     Principle,
 )
-from engagements.sources import JOURNEY_METRIC_CHOICES
+from engagements.readings import is_unusual
+from engagements.selectors import measurement_history
+from engagements.sources import (
+    JOURNEY_METRIC_CHOICES,
+    survey_family_choices,
+    survey_feed_choices,
+)
 
 
 def _cooperative_users(cooperative_id: int):
@@ -50,8 +62,10 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, cooperative_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commitments"].queryset = Commitment.objects.for_cooperative(cooperative_id)
-        self.fields["owner"].queryset = _cooperative_users(cooperative_id)
+        commitments = cast(forms.ModelMultipleChoiceField, self.fields["commitments"])
+        commitments.queryset = Commitment.objects.for_cooperative(cooperative_id)
+        owner = cast(UserChoiceField, self.fields["owner"])
+        owner.queryset = _cooperative_users(cooperative_id)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -64,17 +78,47 @@ class ActionForm(forms.ModelForm):
         return data
 
 
+def confirm_field() -> forms.BooleanField:
+    """The box that confirms an unusual value: hidden until `unusual_value_check` needs it."""
+    return forms.BooleanField(
+        label="Je confirme cette valeur", required=False, widget=forms.HiddenInput
+    )
+
+
+def unusual_value_check(
+    form: forms.BaseForm, indicator: Indicator, period_start: dt.date, value: Decimal | None
+) -> None:
+    """A value far out of the indicator's history (`readings.is_unusual`) is refused until the
+    person ticks "Je confirme cette valeur": a "2,5" typed as "25" is caught before it is
+    published. The box appears when it is needed."""
+    if value is None or form.cleaned_data.get("confirm"):
+        return
+    history = measurement_history(indicator, excluding=period_start)
+    if not is_unusual(value, history):
+        return
+    unit = f" {indicator.unit}" if indicator.unit else ""
+    form.fields["confirm"].widget = forms.CheckboxInput()
+    form.add_error(
+        "value",
+        f"Cette valeur ({format_measure(value)}{unit}) sort nettement de l'historique de "
+        f"l'indicateur (de {format_measure(min(history))} à {format_measure(max(history))}"
+        f"{unit} sur les dernières périodes). Vérifiez-la (2,5 et non 25 ?), puis cochez "
+        f"« Je confirme cette valeur » pour l'enregistrer.",
+    )
+
+
 class MeasurementForm(forms.Form):
     period_start = forms.DateField(
         label="Période",
         widget=DateInput(),
         help_text="N'importe quel jour de la période : elle est ramenée à son début.",
     )
-    value = forms.DecimalField(label="Valeur", max_digits=12, decimal_places=2)
+    value = DecimalField(label="Valeur", max_digits=12, decimal_places=2)
     base = forms.IntegerField(label="Base (effectif)", min_value=0, required=False)
     comment = forms.CharField(
         label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    confirm = confirm_field()
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +138,12 @@ class MeasurementForm(forms.Form):
                 f"Une mesure existe déjà pour {periods.label(self.indicator.period, start)}."
             )
         return start
+
+    def clean(self):
+        data = super().clean()
+        if "period_start" in data:
+            unusual_value_check(self, self.indicator, data["period_start"], data.get("value"))
+        return data
 
 
 class EvidenceForm(forms.Form):
@@ -190,10 +240,20 @@ class ActionFilterForm(forms.Form):
 class MeasurementEditForm(forms.ModelForm):
     """Correct a typed-in value; the period stays."""
 
+    confirm = confirm_field()
+
     class Meta:
         model = Measurement
         fields = ["value", "base", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"value": DecimalField}
+
+    def clean(self):
+        data = super().clean()
+        unusual_value_check(
+            self, self.instance.indicator, self.instance.period_start, data.get("value")
+        )
+        return data
 
 
 class CommitmentForm(forms.ModelForm):
@@ -213,14 +273,45 @@ class IndicatorForm(forms.ModelForm):
         required=False,
         help_text="Pour une source « parcours » : la mesure calculée à partir des dates.",
     )
+    survey_feed = forms.ChoiceField(
+        label="Campagnes qui l'alimentent",
+        required=False,
+        help_text=(
+            "Pour une source « enquêtes » : seules comptent ces campagnes, une fois closes "
+            "(une enquête d'étape nominative : ses réponses des périodes terminées)."
+        ),
+    )
+    survey_family = forms.ChoiceField(
+        label="Questionnaire",
+        required=False,
+        help_text="Pour une source « enquêtes » : laisser « tous » sauf à viser un questionnaire.",
+    )
 
     class Meta:
         model = Indicator
         fields = [
-            "name", "description", "unit", "direction", "target", "period", "source",
-            "journey_metric", "survey_selector", "position", "is_public",
+            "name", "description", "unit", "direction", "target", "tolerance", "period",
+            "source", "journey_metric", "survey_selector", "survey_feed", "survey_family",
+            "min_base", "position", "is_public",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"target": DecimalField, "tolerance": DecimalField}
+
+    def __init__(self, *args, cooperative_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["survey_feed"]).choices = [
+            ("", "—"),
+            *survey_feed_choices(),
+        ]
+        cast(forms.ChoiceField, self.fields["survey_family"]).choices = [
+            ("", "Tous les questionnaires de ce type"),
+            *survey_family_choices(cooperative_id),
+        ]
+        self.fields["min_base"].help_text = (
+            "Pour une source « enquêtes » : en dessous, la période affiche « base "
+            "insuffisante » et non un chiffre. Vide : "
+            f"{settings.SURVEY_INDICATOR_MIN_BASE} répondants."
+        )
 
     def clean(self):
         data = super().clean()
@@ -229,8 +320,10 @@ class IndicatorForm(forms.ModelForm):
             self.add_error("journey_metric", "Choisissez la mesure du parcours à calculer.")
         if source == Indicator.Source.SURVEY and not data.get("survey_selector"):
             self.add_error("survey_selector", "Indiquez la question ou le thème d'enquête.")
+        if source == Indicator.Source.SURVEY and not data.get("survey_feed"):
+            self.add_error("survey_feed", "Choisissez les campagnes qui alimentent l'indicateur.")
         if source != Indicator.Source.JOURNEY:
             data["journey_metric"] = ""
         if source != Indicator.Source.SURVEY:
-            data["survey_selector"] = ""
+            data.update(survey_selector="", survey_feed="", survey_family="", min_base=None)
         return data

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -134,6 +133,41 @@ class Indicator(models.Model):
         blank=True,
         help_text="Pour une source « enquêtes » : « question:CLE » ou « theme:CLE ».",
     )
+    survey_feed = models.CharField(
+        "campagnes qui l'alimentent",
+        max_length=40,
+        blank=True,
+        help_text=(
+            "Pour une source « enquêtes » : le type de campagne (et l'étape clé) dont les "
+            "résultats comptent, une fois la campagne close."
+        ),
+    )
+    survey_family = models.SlugField(
+        "famille de questionnaire",
+        max_length=60,
+        blank=True,
+        help_text="Pour une source « enquêtes » : vide, tout questionnaire de ce type compte.",
+    )
+    min_base = models.PositiveIntegerField(
+        "base minimale (répondants)",
+        null=True,
+        blank=True,
+        help_text=(
+            "Pour une source « enquêtes » : en dessous, la période affiche « base "
+            "insuffisante » et non un chiffre. Vide : la valeur par défaut du portail (30)."
+        ),
+    )
+    tolerance = models.DecimalField(
+        "marge « proche de la cible »",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=(
+            "Écart à la cible, dans l'unité de l'indicateur, jusqu'auquel il est « proche de la "
+            "cible » plutôt que « non atteint ». Vide : 5 % de la cible."
+        ),
+    )
     position = models.PositiveSmallIntegerField("ordre", default=0)
     is_public = models.BooleanField(
         "publié", default=False, help_text="Affiché sur la page publique de transparence."
@@ -156,6 +190,16 @@ class Indicator(models.Model):
                 condition=~Q(source="survey") | ~Q(survey_selector=""),
                 violation_error_message="Indiquez la question ou le thème d'enquête.",
             ),
+            models.CheckConstraint(
+                name="indicator_survey_source_has_feed",
+                condition=~Q(source="survey") | ~Q(survey_feed=""),
+                violation_error_message="Choisissez les campagnes qui alimentent l'indicateur.",
+            ),
+            models.CheckConstraint(
+                name="indicator_tolerance_not_negative",
+                condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0),
+                violation_error_message="La marge « proche de la cible » ne peut être négative.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -164,13 +208,6 @@ class Indicator(models.Model):
     @property
     def is_computed(self) -> bool:
         return self.source != self.Source.MANUAL
-
-    def meets_target(self, value: Decimal | None) -> bool | None:
-        if value is None:
-            return None
-        if self.direction == self.Direction.HIGHER:
-            return value >= self.target
-        return value <= self.target
 
 
 class Measurement(models.Model):
@@ -197,6 +234,14 @@ class Measurement(models.Model):
     )
     entered_at = models.DateTimeField("saisi le", default=timezone.now)
     is_computed = models.BooleanField("calculé", default=False)
+    awaiting_confirmation = models.BooleanField(
+        "à confirmer",
+        default=False,
+        help_text=(
+            "Valeur inhabituelle au regard de l'historique : ni la page publique ni le rapport "
+            "ne la montrent avant qu'un collaborateur la confirme."
+        ),
+    )
 
     objects = TenantQuerySet.as_manager()
     history = HistoricalRecords()

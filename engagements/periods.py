@@ -3,7 +3,8 @@
 import datetime as dt
 
 from django.db import models
-from django.utils.dateformat import format as date_format
+
+from coopqualite.formats import format_month
 
 
 class Period(models.TextChoices):
@@ -46,7 +47,7 @@ def label(period: str, start: dt.date) -> str:
         return str(start.year)
     if period == Period.QUARTER:
         return f"T{(start.month - 1) // 3 + 1} {start.year}"
-    return date_format(start, "F Y")
+    return format_month(start)
 
 
 def is_valid_start(period: str, day: dt.date) -> bool:

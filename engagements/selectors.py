@@ -19,6 +19,15 @@ from coopqualite.charts import BAD, GOOD, NEUTRAL, Point, line_chart, sparkline
 from coopqualite.formats import format_measure
 from engagements import periods
 from engagements.models import Action, Commitment, Evidence, Indicator, Measurement, Principle
+from engagements.readings import (
+    HISTORY_LENGTH,
+    Status,
+    min_base_of,
+    reading,
+    status_of,
+    tolerance_of,
+)
+from engagements.sources import survey_feed_choices
 
 TREND_LENGTH = 8
 
@@ -26,14 +35,16 @@ TREND_LENGTH = 8
 @dataclass
 class IndicatorLine:
     indicator: Indicator
-    points: list[Point]
-    latest: Point | None
+    points: list[Point]  # the values shown, None where there is none to show
+    latest: Point | None  # the latest value shown
     previous: Point | None
-    status: str  # "ok", "ko" or "none"
+    status: Status  # of the latest value shown
+    notes: dict[str, str] = field(default_factory=dict)  # {period: why it shows no figure}
+    note: str = ""  # the latest period's remark: no figure ("base insuffisante"), "à confirmer"
 
     @property
-    def chart(self):
-        color = {"ok": GOOD, "ko": BAD}.get(self.status, NEUTRAL)
+    def chart(self) -> SafeString:
+        color = {Status.MET: GOOD, Status.NOT_MET: BAD}.get(self.status, NEUTRAL)
         return sparkline(
             self.points,
             title=f"Évolution : {self.indicator.name}",
@@ -43,15 +54,19 @@ class IndicatorLine:
 
     @property
     def trend_text(self) -> str:
-        known = [p for p in self.points if p.value is not None]
-        return " ; ".join(f"{p.label} : {format_measure(p.value)}" for p in known) or (
-            "aucune mesure"
-        )
+        parts = [
+            f"{p.label} : {format_measure(p.value) if p.value is not None else self.notes[p.label]}"
+            for p in self.points
+            if p.value is not None or p.label in self.notes
+        ]
+        return " ; ".join(parts) or "aucune mesure"
 
     @property
     def change(self) -> Decimal | None:
-        if self.latest and self.previous:
-            return Decimal(self.latest.value) - Decimal(self.previous.value)
+        latest = self.latest.value if self.latest else None
+        previous = self.previous.value if self.previous else None
+        if latest is not None and previous is not None:
+            return Decimal(latest) - Decimal(previous)
         return None
 
 
@@ -62,16 +77,55 @@ class CommitmentLine:
 
     @property
     def on_target(self) -> int:
-        return sum(1 for line in self.indicators if line.status == "ok")
+        return sum(1 for line in self.indicators if line.status == Status.MET)
 
     @property
     def measured(self) -> int:
-        return sum(1 for line in self.indicators if line.status != "none")
+        return sum(1 for line in self.indicators if line.status != Status.NONE)
 
 
-def status_of(indicator: Indicator, value) -> str:
-    met = indicator.meets_target(None if value is None else Decimal(value))
-    return "none" if met is None else ("ok" if met else "ko")
+def measurement_history(indicator: Indicator, *, excluding: dt.date) -> list[Decimal]:
+    """The confirmed values of the indicator's latest periods, but `excluding`'s: what a new
+    value of that period is compared with (`readings.is_unusual`)."""
+    return list(
+        Measurement.objects.filter(indicator=indicator, awaiting_confirmation=False)
+        .exclude(period_start=excluding)
+        .order_by("-period_start")
+        .values_list("value", flat=True)[:HISTORY_LENGTH]
+    )
+
+
+def indicator_line(
+    indicator: Indicator,
+    starts: list[dt.date],
+    measured: dict[dt.date, tuple],
+    *,
+    published: bool = False,
+) -> IndicatorLine:
+    """The line of one indicator over the periods starting on `starts`, from its measurements
+    {period start: (value, base, awaiting confirmation)}, each read by `readings.reading`."""
+    points, notes, note = [], {}, ""
+    for start in starts:
+        label = periods.label(indicator.period, start)
+        value, base, awaiting = measured.get(start, (None, None, False))
+        seen = reading(indicator, value, base, awaiting=awaiting, published=published)
+        points.append(Point(label, seen.value))
+        if seen.value is not None:
+            note = f"{label} : {seen.note}" if seen.note else ""
+        elif seen.note:
+            notes[label] = seen.note
+            note = f"{label} : {seen.note}"
+    known = [p for p in points if p.value is not None]
+    latest = known[-1] if known else None
+    return IndicatorLine(
+        indicator=indicator,
+        points=points,
+        latest=latest,
+        previous=known[-2] if len(known) > 1 else None,
+        status=status_of(indicator, latest.value if latest else None),
+        notes=notes,
+        note=note,
+    )
 
 
 def _window_filter(today: dt.date, length: int) -> Q:
@@ -87,7 +141,7 @@ def _last_evidence_dates() -> dict:
     """Subqueries: the latest fact date of the evidence attached to a commitment, through each
     path (directly, via its actions, via its measurements)."""
 
-    def latest(queryset: QuerySet, key: str):
+    def latest(queryset: QuerySet, key: str) -> Subquery:
         return Subquery(
             queryset.filter(**{key: OuterRef("pk")})
             .order_by()
@@ -119,7 +173,7 @@ def scorecard_lines(
 ) -> list[CommitmentLine]:
     """Scorecard lines of the given commitments (already scoped to what the user may see).
 
-    `public_only` keeps the indicators published on the transparency page.
+    `public_only`: the transparency page, its published indicators and their confirmed values.
     """
     commitment_list = list(
         commitments_with_counts(commitments, today)
@@ -137,29 +191,18 @@ def scorecard_lines(
     indicators = Indicator.objects.filter(commitment_id__in=ids).order_by("position", "pk")
     if public_only:
         indicators = indicators.filter(is_public=True)
-    values = defaultdict(dict)
-    for indicator_id, start, value in (
+    measured: dict[int, dict[dt.date, tuple]] = defaultdict(dict)
+    for indicator_id, start, value, base, awaiting in (
         Measurement.objects.filter(indicator__commitment_id__in=ids)
         .filter(_window_filter(today, length))
-        .values_list("indicator_id", "period_start", "value")
+        .values_list("indicator_id", "period_start", "value", "base", "awaiting_confirmation")
     ):
-        values[indicator_id][start] = value
+        measured[indicator_id][start] = (value, base, awaiting)
     lines = {c.pk: CommitmentLine(c) for c in commitment_list}
     for indicator in indicators:
         starts = periods.last_starts(indicator.period, length, today)
-        points = [
-            Point(periods.label(indicator.period, s), values[indicator.pk].get(s)) for s in starts
-        ]
-        known = [p for p in points if p.value is not None]
-        latest = known[-1] if known else None
         lines[indicator.commitment_id].indicators.append(
-            IndicatorLine(
-                indicator=indicator,
-                points=points,
-                latest=latest,
-                previous=known[-2] if len(known) > 1 else None,
-                status=status_of(indicator, latest.value if latest else None),
-            )
+            indicator_line(indicator, starts, measured[indicator.pk], published=public_only)
         )
     return list(lines.values())
 
@@ -167,24 +210,30 @@ def scorecard_lines(
 def cooperative_summaries(cooperatives: QuerySet, today: dt.date) -> list:
     """One summary per cooperative for the federation page: indicators on target, open and late
     actions. Four queries whatever the number of cooperatives."""
-    latest_value = Subquery(
-        Measurement.objects.filter(indicator=OuterRef("pk"))
-        .order_by("-period_start")
-        .values("value")[:1]
-    )
+    latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-period_start")
     cooperative_list = list(cooperatives.order_by("name"))
     ids = [c.pk for c in cooperative_list]
-    measured = defaultdict(lambda: [0, 0, 0])  # indicators, measured, on target
+    # indicators, measured, on target
+    measured: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for indicator in (
         Indicator.objects.filter(commitment__cooperative_id__in=ids)
-        .annotate(latest_value=latest_value)
+        .annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_base=Subquery(latest.values("base")[:1]),
+            latest_awaiting=Subquery(latest.values("awaiting_confirmation")[:1]),
+        )
         .select_related("commitment")
     ):
         counts = measured[indicator.commitment.cooperative_id]
         counts[0] += 1
-        status = status_of(indicator, indicator.latest_value)
-        counts[1] += status != "none"
-        counts[2] += status == "ok"
+        status = reading(
+            indicator,
+            indicator.latest_value,
+            indicator.latest_base,
+            awaiting=bool(indicator.latest_awaiting),
+        ).status
+        counts[1] += status != Status.NONE
+        counts[2] += status == Status.MET
     actions = {
         row["cooperative_id"]: row
         for row in Action.objects.filter(cooperative_id__in=ids)
@@ -261,6 +310,9 @@ class IndicatorDetail:
     measurements: list[Measurement]
     chart: SafeString
     history: QuerySet
+    tolerance: Decimal
+    feed: str  # for a survey-fed indicator: the campaigns that feed it, in words
+    min_base: int | None
 
 
 def indicator_detail(indicator: Indicator) -> IndicatorDetail:
@@ -272,13 +324,10 @@ def indicator_detail(indicator: Indicator) -> IndicatorDetail:
         .prefetch_related("evidence")
         .order_by("-period_start")
     )
-    points = [
-        Point(periods.label(indicator.period, m.period_start), m.value)
-        for m in reversed(measurements[:36])
-    ]
     for m in measurements:
-        m.status = status_of(indicator, m.value)
+        m.reading = reading(indicator, m.value, m.base, awaiting=m.awaiting_confirmation)
         m.label = periods.label(indicator.period, m.period_start)
+    points = [Point(m.label, m.reading.value) for m in reversed(measurements[:36])]
     return IndicatorDetail(
         measurements=measurements,
         chart=line_chart(
@@ -292,4 +341,7 @@ def indicator_detail(indicator: Indicator) -> IndicatorDetail:
             .select_related("history_user")
             .order_by("-history_date")[:20]
         ),
+        tolerance=tolerance_of(indicator),
+        feed=dict(survey_feed_choices()).get(indicator.survey_feed, indicator.survey_feed),
+        min_base=min_base_of(indicator),
     )

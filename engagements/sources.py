@@ -25,14 +25,38 @@ from cooperatives.models import COURTESY_VISIT_WITHIN, Buyer, courtesy_visit_dea
 @dataclass(frozen=True)
 class Figure:
     value: Decimal
-    base: int
+    base: int  # for a survey figure: the respondents who gave an opinion, not the answers
 
 
 class SurveyResults(Protocol):
+    """What the surveys app provides to survey-fed indicators.
+
+    Which results feed an indicator is the provider's rule, stated once there: the campaigns the
+    indicator names (`feed`: a kind of campaign and its key step; `family`: a questionnaire
+    family, or any), counted only once closed, or for a continuous key-step campaign, the
+    responses of a complete period. The minimum base is this app's rule
+    (`engagements.readings.reading`).
+    """
+
+    def feeds(self) -> list[tuple[str, str]]:
+        """The (value, label) pairs an indicator may name in `Indicator.survey_feed`."""
+
+    def families(self, *, cooperative_id: int) -> list[tuple[str, str]]:
+        """The (value, label) pairs of the cooperative's questionnaire families."""
+
     def satisfaction(
-        self, *, cooperative_id: int, selector: str, start: dt.date, end: dt.date
+        self,
+        *,
+        cooperative_id: int,
+        selector: str,
+        feed: str,
+        family: str,
+        start: dt.date,
+        end: dt.date,
+        today: dt.date,
     ) -> Figure | None:
-        """Satisfaction rate (%) for a question or theme over answers given between the dates."""
+        """Satisfaction rate (%) for a question or theme over the responses that count for the
+        period from `start` to `end`, seen on `today`; None when none counts."""
 
 
 _survey_providers: list[SurveyResults] = []
@@ -43,14 +67,36 @@ def register_survey_results(provider: SurveyResults) -> None:
         _survey_providers.append(provider)
 
 
-def survey_figure(*, cooperative_id: int, selector: str, start: dt.date, end: dt.date):
+def survey_figure(
+    *,
+    cooperative_id: int,
+    selector: str,
+    feed: str,
+    family: str,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+) -> Figure | None:
     for provider in _survey_providers:
         figure = provider.satisfaction(
-            cooperative_id=cooperative_id, selector=selector, start=start, end=end
-        )
+            cooperative_id=cooperative_id, selector=selector, feed=feed, family=family,
+            start=start, end=end, today=today,
+        )  # fmt: skip
         if figure is not None:
             return figure
     return None
+
+
+def survey_feed_choices() -> list[tuple[str, str]]:
+    return [choice for provider in _survey_providers for choice in provider.feeds()]
+
+
+def survey_family_choices(cooperative_id: int) -> list[tuple[str, str]]:
+    return [
+        choice
+        for provider in _survey_providers
+        for choice in provider.families(cooperative_id=cooperative_id)
+    ]
 
 
 def _percent(part: int, whole: int) -> Decimal:

@@ -37,6 +37,11 @@ urlpatterns = [
         commitments.measurement_edit,
         name="measurement_edit",
     ),
+    path(
+        "mesures/<int:measurement_id>/confirmer/",
+        commitments.measurement_confirm_view,
+        name="measurement_confirm",
+    ),
     path("actions/", actions.action_list, name="action_list"),
     path("actions/miennes/", actions.my_actions, name="my_actions"),
     path("actions/nouvelle/", actions.action_new, name="action_new"),

@@ -8,7 +8,7 @@ class EnquetesConfig(AppConfig):
     def ready(self):
         # Survey-sourced indicators of the engagements app read our results.
         from engagements.sources import register_survey_results
-        from enquetes.selectors import SurveyResultsProvider
+        from enquetes.feeds import SurveyResultsProvider
 
         register_survey_results(SurveyResultsProvider())
         # The preview of a buyer file says whom it would invite to running key-step campaigns.

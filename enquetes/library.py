@@ -5,10 +5,25 @@ Each template: key, title, kind, key step, introduction, and sections of questio
 `extra` holds the choices of a choice question, or a condition {"if": key, "in": [values]}.
 """
 
+from typing import Any, TypedDict
+
+# (key, text, type, theme, charter commitment number, required, extra)
+QuestionSpec = tuple[str, str, str, str, int | None, bool, Any]
+
+
+class Template(TypedDict):
+    key: str
+    title: str
+    kind: str
+    key_step: str
+    introduction: str
+    sections: list[tuple[str, list[QuestionSpec]]]
+
+
 # fmt: off
 S, YN, NPS, ONE, MANY, TEXT = "satisfaction", "yes_no", "nps", "single", "multiple", "text"
 
-TRIENNIAL = {
+TRIENNIAL: Template = {
     "key": "triennale-acquereurs",
     "title": "Enquête triennale de satisfaction des acquéreurs",
     "kind": "triennial",
@@ -68,7 +83,7 @@ TRIENNIAL = {
     ],
 }
 
-AFTER_RESERVATION = {
+AFTER_RESERVATION: Template = {
     "key": "apres-reservation",
     "title": "Votre réservation avec la coopérative",
     "kind": "key_step",
@@ -95,7 +110,7 @@ AFTER_RESERVATION = {
     ],
 }
 
-AFTER_DELIVERY = {
+AFTER_DELIVERY: Template = {
     "key": "apres-livraison",
     "title": "Votre livraison, un mois après",
     "kind": "key_step",
@@ -125,7 +140,7 @@ AFTER_DELIVERY = {
     ],
 }
 
-END_OF_PERFECT_COMPLETION = {
+END_OF_PERFECT_COMPLETION: Template = {
     "key": "fin-parfait-achevement",
     "title": "Un an après la livraison",
     "kind": "key_step",
@@ -153,6 +168,6 @@ END_OF_PERFECT_COMPLETION = {
 
 # fmt: on
 
-TEMPLATES = {
+TEMPLATES: dict[str, Template] = {
     t["key"]: t for t in (TRIENNIAL, AFTER_RESERVATION, AFTER_DELIVERY, END_OF_PERFECT_COMPLETION)
 }

@@ -1,6 +1,6 @@
 """Reads of the survey pages: a campaign's results, its follow-up page, its exports, the lists of
-questionnaires and campaigns, the federation's triennial overview; and the provider of
-survey-sourced indicators.
+questionnaires and campaigns, the federation's triennial overview. (What feeds survey-sourced
+indicators: `enquetes.feeds`.)
 
 Results are aggregated by the database. Satisfaction rate as the HLM movement computes it:
 (très + assez satisfaits) / those who gave an opinion ("ne sait pas" and no answer are left out
@@ -13,16 +13,26 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from cooperatives.models import Cooperative
 from coopqualite.spreadsheets import safe_cell
-from engagements.sources import Figure
 from enquetes import scales
+from enquetes.anonymity import hidden_cells, is_hidden
 from enquetes.models import (
     Answer,
     Campaign,
@@ -34,7 +44,6 @@ from enquetes.models import (
     Theme,
 )
 
-MIN_CELL = 5  # anonymous campaigns: no breakdown below this number of respondents
 VERY_SATISFIED = scales.SATISFACTION[0][0]  # the top of the scale
 
 
@@ -56,12 +65,21 @@ def _pct(part: int, whole: int) -> float | None:
 @dataclass(frozen=True)
 class Rate:
     """A satisfaction rate with its base and interval. Built by `satisfaction_rate`; rates of
-    several questions (a theme, a commitment) add up."""
+    several questions (a theme, a commitment) add up, except `respondents`, which whoever
+    counts the people sets (`dataclasses.replace`).
+
+    *Avis exprimés* (`opinions`): answers on the scale other than "ne sait pas", one per person
+    and question; the rate is the share of "très" and "assez satisfait" among them.
+    *Répondants* (`respondents`): the people who gave at least one of those opinions. For one
+    question they are as many as the opinions; a theme of three questions counts up to three
+    opinions per respondent.
+    """
 
     satisfied: int = 0
     very: int = 0
     opinions: int = 0
     dont_know: int = 0
+    respondents: int | None = None
 
     def __add__(self, other: Rate) -> Rate:
         return Rate(
@@ -131,6 +149,17 @@ class QuestionResult:
         return 100 * (promoters - detractors) / self.respondents
 
 
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a breakdown that splits the respondents (a programme, a channel): its people
+    and its rate, both None when the anonymity mask hides it."""
+
+    label: str
+    respondents: int | None
+    rate: Rate | None = None
+    hidden: bool = False
+
+
 def _question_counts(campaign_ids: list[int]) -> dict[tuple[int, str, str], int]:
     """{(campaign_id, question key, value): count} over completed responses; free-text answers
     are counted under the value ""."""
@@ -167,6 +196,35 @@ def _respondents(
     return per_key
 
 
+def _group_respondents(campaign: Campaign) -> tuple[dict[str, int], dict[int, int]]:
+    """Répondants per theme and per commitment: the people who gave at least one opinion on
+    the scale questions of the group (two queries)."""
+    opinions = Answer.objects.filter(
+        response__campaign=campaign,
+        response__completed=True,
+        question__type=Question.Type.SATISFACTION,
+        value__in=scales.OPINIONS,
+    )
+    people = Count("response_id", distinct=True)
+    themes = (
+        opinions.annotate(
+            group=Case(
+                When(question__theme="", then=Value("general")), default=F("question__theme")
+            )
+        )
+        .values_list("group")
+        .annotate(n=people)
+        .order_by()
+    )
+    commitments = (
+        opinions.filter(question__commitment__isnull=False)
+        .values_list("question__commitment_id")
+        .annotate(n=people)
+        .order_by()
+    )
+    return dict(themes), dict(commitments)
+
+
 def previous_campaign(campaign: Campaign) -> Campaign | None:
     """The last campaign of the same kind (and key step) that opened before this one."""
     return (
@@ -189,11 +247,13 @@ class CampaignResults:
     invited: int
     answered: int
     responses: int
-    by_channel: dict[str, int]
+    channels: list[Cell]
     questions: list[QuestionResult]
     themes: list[tuple[str, Rate, float | None]]
     commitments: list[tuple[object, Rate]]
     hidden: bool
+    hidden_themes: list[str] = field(default_factory=list)
+    hidden_commitments: list[str] = field(default_factory=list)
 
     @property
     def response_rate(self) -> float | None:
@@ -209,8 +269,19 @@ def _question_rate(
     )
 
 
+def _channels(campaign: Campaign, by_channel: dict[str, int]) -> list[Cell]:
+    hidden = hidden_cells(campaign.anonymous, by_channel)
+    return [
+        Cell(label, None if value in hidden else by_channel[value], hidden=value in hidden)
+        for value, label in Response.Channel.choices
+        if by_channel.get(value)
+    ]
+
+
 def campaign_results(campaign: Campaign) -> CampaignResults:
-    """Every figure of the results page, in a fixed number of queries."""
+    """Every figure of the results page, in a fixed number of queries. Breakdowns go through
+    the anonymity mask; a wave is compared with the previous one on the questions both asked
+    (same key, same type) only."""
     previous = previous_campaign(campaign)
     ids = [campaign.pk] + ([previous.pk] if previous else [])
     counts = _question_counts(ids)
@@ -224,73 +295,100 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
         .order_by()
     )
     total = sum(by_channel.values())
-    hidden = campaign.anonymous and total < MIN_CELL
+    anonymous = campaign.anonymous
+    hidden = is_hidden(anonymous, total)
     questions = list(
         Question.objects.filter(questionnaire=campaign.questionnaire)
         .select_related("section", "commitment")
         .prefetch_related("choices")
     )
+    shared = set()
+    if previous:
+        shared = set(
+            Question.objects.filter(questionnaire_id=previous.questionnaire_id).values_list(
+                "key", "type"
+            )
+        )
     respondents = _respondents(campaign.pk, questions, counts)
+    theme_people, commitment_people = _group_respondents(campaign)
     results = []
     themes: dict[str, Rate] = defaultdict(Rate)
+    themes_shared: dict[str, Rate] = defaultdict(Rate)  # over the questions both waves asked
     themes_before: dict[str, Rate] = defaultdict(Rate)
     by_commitment: dict[int, Rate] = defaultdict(Rate)
     commitments = {}
     for question in questions:
+        n = respondents.get(question.key, 0)
         result = QuestionResult(
             question=question,
             counts={
-                value: n
-                for (c, key, value), n in counts.items()
+                value: count
+                for (c, key, value), count in counts.items()
                 if c == campaign.pk and key == question.key
             },
-            respondents=respondents.get(question.key, 0),
-            hidden=hidden,
+            respondents=n,
+            hidden=hidden or is_hidden(anonymous, n),
         )
         if question.is_scale:
             theme = question.theme or "general"
-            result.rate = _question_rate(counts, campaign.pk, question)
-            themes[theme] += result.rate
-            if previous:
+            rate = _question_rate(counts, campaign.pk, question)
+            result.rate = replace(rate, respondents=rate.opinions)
+            themes[theme] += rate
+            if previous is not None and (question.key, question.type) in shared:
                 before = _question_rate(counts, previous.pk, question)
                 result.previous_rate = before.rate
+                themes_shared[theme] += rate
                 themes_before[theme] += before
             if question.commitment_id:
                 commitments[question.commitment_id] = question.commitment
-                by_commitment[question.commitment_id] += result.rate
+                by_commitment[question.commitment_id] += rate
         results.append(result)
     labels = dict(Theme.choices)
-    theme_rows = []
+    theme_rows, hidden_themes = [], []
     for theme, now in themes.items():
-        before = themes_before[theme].rate
-        change = now.rate - before if now.rate is not None and before is not None else None
-        theme_rows.append((labels.get(theme, theme), now, change))
+        people = theme_people.get(theme, 0)
+        if is_hidden(anonymous, people):
+            hidden_themes.append(labels.get(theme, theme))
+            continue
+        now_shared, earlier = themes_shared[theme].rate, themes_before[theme].rate
+        change = now_shared - earlier if now_shared is not None and earlier is not None else None
+        theme_rows.append((labels.get(theme, theme), replace(now, respondents=people), change))
+    commitment_rows, hidden_commitments = [], []
+    for pk, rate in by_commitment.items():
+        people = commitment_people.get(pk, 0)
+        if is_hidden(anonymous, people):
+            hidden_commitments.append(str(commitments[pk]))
+        else:
+            commitment_rows.append((commitments[pk], replace(rate, respondents=people)))
     return CampaignResults(
         campaign=campaign,
         previous=previous,
         invited=invitations["invited"],
         answered=invitations["answered"],
         responses=total,
-        by_channel=by_channel,
+        channels=_channels(campaign, by_channel),
         questions=results,
         themes=theme_rows,
-        commitments=[(commitments[pk], rate) for pk, rate in by_commitment.items()],
+        commitments=commitment_rows,
         hidden=hidden,
+        hidden_themes=hidden_themes,
+        hidden_commitments=hidden_commitments,
     )
 
 
 def programme_rates(campaign: Campaign) -> list[dict]:
-    """Response rate per programme; for anonymous campaigns, programmes with fewer than five
-    respondents are grouped as hidden."""
-    rows = (
+    """Response rate per programme; in an anonymous campaign the anonymity mask hides the
+    programmes with few respondents (and as many others as it takes)."""
+    rows = list(
         Invitation.objects.filter(campaign=campaign)
         .values("programme_id", "programme__name")
         .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
         .order_by("programme__name")
     )
+    hidden = hidden_cells(campaign.anonymous, {r["programme_id"]: r["answered"] for r in rows})
     out = []
     for row in rows:
-        small = campaign.anonymous and row["answered"] < MIN_CELL
+        small = row["programme_id"] in hidden
         out.append(
             {
                 "name": row["programme__name"] or "Sans programme",
@@ -303,54 +401,81 @@ def programme_rates(campaign: Campaign) -> list[dict]:
     return out
 
 
-def programme_satisfaction(campaign: Campaign) -> list[dict]:
-    """Overall satisfaction (every scale question) per programme, small cells hidden."""
+def programme_satisfaction(campaign: Campaign) -> list[Cell]:
+    """Overall satisfaction (every scale question) per programme, through the anonymity mask."""
     rows = (
         Answer.objects.filter(
             response__campaign=campaign,
             response__completed=True,
             question__type=Question.Type.SATISFACTION,
         )
-        .values_list("response__programme__name", "value")
+        .values_list("response__programme_id", "value")
         .annotate(n=Count("*"))
         .order_by()
     )
-    respondents = dict(
-        Response.objects.filter(campaign=campaign, completed=True)
-        .values_list("programme__name")
+    people = {
+        pk: (name, n)
+        for pk, name, n in Response.objects.filter(campaign=campaign, completed=True)
+        .values_list("programme_id", "programme__name")
         .annotate(n=Count("pk"))
         .order_by()
-    )
-    by_programme: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
-    for name, value, n in rows:
-        by_programme[name].append((value, n))
-    rates = {name: satisfaction_rate(counts) for name, counts in by_programme.items()}
+    }
+    by_programme: dict[int | None, list[tuple[str, int]]] = defaultdict(list)
+    for pk, value, n in rows:
+        by_programme[pk].append((value, n))
+    hidden = hidden_cells(campaign.anonymous, {pk: n for pk, (_, n) in people.items()})
     out = []
-    for name, rate in sorted(rates.items(), key=lambda item: item[0] or ""):
-        n = respondents.get(name, 0)
-        hidden = campaign.anonymous and n < MIN_CELL
-        out.append({"name": name or "Sans programme", "respondents": n, "rate": rate,
-                    "hidden": hidden})  # fmt: skip
+    for pk, (name, n) in sorted(people.items(), key=lambda item: item[1][0] or ""):
+        if pk not in by_programme:
+            continue
+        small = pk in hidden
+        out.append(
+            Cell(
+                label=name or "Sans programme",
+                respondents=None if small else n,
+                rate=None if small else satisfaction_rate(by_programme[pk]),
+                hidden=small,
+            )
+        )
     return out
 
 
 def answered_over_time(campaign: Campaign) -> list[tuple[dt.date, int]]:
-    """Cumulative number of answered invitations per day."""
+    """Cumulative number of answered invitations, day by day. Through the anonymity mask: in an
+    anonymous campaign a point is drawn once at least five answers came in since the last one
+    (the answers of the last days join the last point)."""
     rows = (
         Invitation.objects.filter(campaign=campaign, answered_at__isnull=False)
         .values_list("answered_at__date")
         .annotate(n=Count("pk"))
         .order_by("answered_at__date")
     )
-    total, out = 0, []
+    total, step, out = 0, 0, []
     for day, n in rows:
         total += n
-        out.append((day, total))
+        step += n
+        if not is_hidden(campaign.anonymous, step):
+            out.append((day, total))
+            step = 0
+    if step and out:
+        out[-1] = (day, total)
     return out
 
 
-def comments(campaign: Campaign, search: str = ""):
-    """Free-text answers of completed responses (never with who wrote them)."""
+def respondents_count(campaign: Campaign) -> int:
+    """The people who sent their answers (completed responses)."""
+    return Response.objects.filter(campaign=campaign, completed=True).count()
+
+
+def answers_hidden(campaign: Campaign) -> bool:
+    """Whether the campaign's answers (comments, exports) must not be shown: the anonymity
+    mask over its respondents."""
+    return is_hidden(campaign.anonymous, respondents_count(campaign))
+
+
+def comments(campaign: Campaign, search: str = "") -> QuerySet[Answer]:
+    """Free-text answers of completed responses (never with who wrote them); check
+    `answers_hidden` first."""
     answers = Answer.objects.filter(
         response__campaign=campaign, response__completed=True, question__type="text"
     ).exclude(text="")
@@ -374,17 +499,37 @@ def questionnaire_list(questionnaires: QuerySet) -> QuerySet:
 
 # Campaign list and follow-up ------------------------------------------------------------------
 
+_FAILED = [Message.Status.FAILED, Message.Status.BOUNCED]
 INVITATION_FILTERS = {
     "repondu": ("Ont répondu", Q(answered_at__isnull=False)),
     "commence": ("Réponse commencée", Q(started_at__isnull=False, answered_at__isnull=True)),
     "sans-reponse": ("Sans réponse", Q(answered_at__isnull=True)),
-    "echec": (
-        "Envoi en échec",
-        Q(messages__status__in=[Message.Status.FAILED, Message.Status.BOUNCED]),
-    ),
+    "echec": ("Envoi en échec", Q(messages__status__in=_FAILED)),
     "desinscrit": ("Désinscrits", Q(unsubscribed_at__isnull=False)),
     "sans-email": ("Sans e-mail", Q(email="")),
 }
+# An anonymous campaign's list says nothing of who answered: no filter by answer, and of each
+# invitee's e-mails only the invitation (reminders go to those who have not answered yet).
+ANONYMOUS_INVITATION_FILTERS = {
+    "echec": ("Invitation en échec", Q(messages__number=0, messages__status__in=_FAILED)),
+    "desinscrit": INVITATION_FILTERS["desinscrit"],
+    "sans-email": INVITATION_FILTERS["sans-email"],
+}
+
+
+def invitation_filters(campaign: Campaign) -> dict[str, tuple[str, Q]]:
+    return ANONYMOUS_INVITATION_FILTERS if campaign.anonymous else INVITATION_FILTERS
+
+
+def _listed_messages(campaign: Campaign) -> QuerySet:
+    """The e-mails shown beside each invitee: all of them, or in an anonymous campaign the
+    invitation only, unless cancelled (its reason may be that the person answered)."""
+    messages = Message.objects.order_by("number")
+    if campaign.anonymous:
+        messages = messages.filter(number=0).exclude(status=Message.Status.CANCELLED)
+    return messages
+
+
 INVITATIONS_PER_PAGE = 50
 FAILURES_SHOWN = 20
 
@@ -415,13 +560,15 @@ class CampaignFollowUp:
     current: str
     failures: list[Message]
     preview: int | None
+    filters: dict[str, tuple[str, Q]]
 
 
 def campaign_follow_up(
     campaign: Campaign, *, filter_key: str = "", page_number: str | None = None
 ) -> CampaignFollowUp:
     """The campaign page: invitation and e-mail counts, one page of invitees (filtered by one of
-    INVITATION_FILTERS), the latest sending failures, and the population before the launch."""
+    `invitation_filters`), the latest sending failures, and the population before the launch.
+    In an anonymous campaign nothing per person says who answered: counts only."""
     invitations = Invitation.objects.filter(campaign=campaign)
     stats = invitations.aggregate(
         invited=Count("pk"),
@@ -437,11 +584,12 @@ def campaign_follow_up(
         .annotate(n=Count("pk"))
         .order_by()
     )
-    current = filter_key if filter_key in INVITATION_FILTERS else ""
+    filters = invitation_filters(campaign)
+    current = filter_key if filter_key in filters else ""
     if current:
-        invitations = invitations.filter(INVITATION_FILTERS[current][1]).distinct()
+        invitations = invitations.filter(filters[current][1]).distinct()
     invitations = invitations.select_related("programme").prefetch_related(
-        Prefetch("messages", queryset=Message.objects.order_by("number"))
+        Prefetch("messages", queryset=_listed_messages(campaign))
     )
     page = Paginator(
         invitations.order_by("last_name", "first_name", "pk"), INVITATIONS_PER_PAGE
@@ -457,15 +605,20 @@ def campaign_follow_up(
     preview = None
     if campaign.launched_at is None and campaign.population.get("source", "buyers") == "buyers":
         preview = campaign.population_buyers().count()
-    return CampaignFollowUp(stats, message_stats, page, current, failures, preview)
+    return CampaignFollowUp(stats, message_stats, page, current, failures, preview, filters)
 
 
 # Exports -------------------------------------------------------------------------------------
 
 
 def campaign_export_rows(campaign: Campaign) -> Iterator[list[str]]:
-    """Header, then one row per completed response (names only in a named campaign). Two
-    queries whatever the size: responses and answers are read in the same order and merged."""
+    """Header, then one row per completed response. Two queries whatever the size: responses
+    and answers are read in the same order and merged.
+
+    A nominative campaign's rows carry the response, its channel, date and who answered. An
+    anonymous campaign's rows carry the answers only (no key, channel, invitation or date), in
+    the order of their contents, which says nothing of who answered or when; check
+    `answers_hidden` first."""
     questions = list(
         Question.objects.filter(questionnaire=campaign.questionnaire)
         .prefetch_related("choices")
@@ -473,9 +626,7 @@ def campaign_export_rows(campaign: Campaign) -> Iterator[list[str]]:
     )
     labels = {q.pk: dict(scales.options_for(q)) for q in questions}
     person = not campaign.anonymous
-    header = ["réponse", "canal"]
-    if person:
-        header += ["date", "nom", "prénom", "programme", "lot"]
+    header = ["réponse", "canal", "date", "nom", "prénom", "programme", "lot"] if person else []
     yield header + [q.key for q in questions]
     responses = (
         Response.objects.filter(campaign=campaign, completed=True)
@@ -493,6 +644,7 @@ def campaign_export_rows(campaign: Campaign) -> Iterator[list[str]]:
     )
     pending = next(answers, None)
     channels = dict(Response.Channel.choices)
+    rows = []
     for pk, channel, day, last, first, programme, lot in responses.iterator(chunk_size=2000):
         values: dict[int, list[str]] = {}
         while pending is not None and pending[0] == pk:
@@ -501,11 +653,17 @@ def campaign_export_rows(campaign: Campaign) -> Iterator[list[str]]:
                 text or labels.get(question_id, {}).get(value, value)
             )
             pending = next(answers, None)
-        row = [str(pk), channels.get(channel, channel)]
+        row = []
         if person:
+            row += [str(pk), channels.get(channel, channel)]
             row += [day.isoformat() if day else "", last, first, programme, lot]
         row += ["; ".join(values.get(q.pk, [])) for q in questions]
-        yield [safe_cell(cell) for cell in row]
+        row = [safe_cell(cell) for cell in row]
+        if person:
+            yield row
+        else:
+            rows.append(row)
+    yield from sorted(rows)
 
 
 # The federation's triennial overview ------------------------------------------------------------
@@ -529,28 +687,34 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 def triennial_overview(cooperatives: QuerySet, today: dt.date) -> TriennialOverview:
-    """Per cooperative: its last triennial survey, that survey's response rate, and whether it
-    is overdue (none opened in the last three years), with the homes of the overdue ones."""
+    """Per cooperative: its last completed triennial wave (closed before today) with its
+    response rate, and apart from it the wave in progress if any. A cooperative is overdue when
+    no completed wave opened in the last three years: a wave just launched does not count until
+    it is over."""
     triennials = Campaign.objects.filter(
         cooperative=OuterRef("pk"), kind=SurveyKind.TRIENNIAL, launched_at__isnull=False
-    ).order_by("-opens_on")
+    )
+    completed = triennials.filter(closes_on__lt=today).order_by("-closes_on", "-pk")
+    running = triennials.filter(closes_on__gte=today).order_by("-opens_on", "-pk")
     rows = list(
         cooperatives.annotate(
-            last_triennial_id=Subquery(triennials.values("pk")[:1]),
-            last_triennial_on=Subquery(triennials.values("opens_on")[:1]),
+            last_triennial_id=Subquery(completed.values("pk")[:1]),
+            last_triennial_on=Subquery(completed.values("opens_on")[:1]),
+            running_triennial_id=Subquery(running.values("pk")[:1]),
+            running_triennial_on=Subquery(running.values("opens_on")[:1]),
         ).order_by("name")
     )
-    ids = [c.last_triennial_id for c in rows if c.last_triennial_id]
+    ids = [c.last_triennial_id for c in rows] + [c.running_triennial_id for c in rows]
     rates = {
-        row["campaign_id"]: row
-        for row in Invitation.objects.filter(campaign_id__in=ids)
+        row["campaign_id"]: _pct(row["answered"], row["invited"])
+        for row in Invitation.objects.filter(campaign_id__in=[pk for pk in ids if pk])
         .values("campaign_id")
         .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
     }
     limit = _years_before(today, TRIENNIAL_YEARS)
     for cooperative in rows:
-        row = rates.get(cooperative.last_triennial_id)
-        cooperative.rate = _pct(row["answered"], row["invited"]) if row else None
+        cooperative.rate = rates.get(cooperative.last_triennial_id)
+        cooperative.running_rate = rates.get(cooperative.running_triennial_id)
         cooperative.overdue = (
             cooperative.last_triennial_on is None or cooperative.last_triennial_on < limit
         )
@@ -561,43 +725,3 @@ def triennial_overview(cooperatives: QuerySet, today: dt.date) -> TriennialOverv
         overdue_homes=sum(c.homes_count for c in overdue),
         limit=limit,
     )
-
-
-# The plug of survey-sourced indicators -----------------------------------------------------------
-
-
-class SurveyResultsProvider:
-    """Feeds the survey-sourced indicators of the engagements app."""
-
-    def satisfaction(
-        self, *, cooperative_id: int, selector: str, start: dt.date, end: dt.date
-    ) -> Figure | None:
-        kind, _, key = selector.partition(":")
-        if kind not in ("question", "theme") or not key:
-            return None
-        campaign = (
-            Campaign.objects.filter(
-                cooperative_id=cooperative_id,
-                launched_at__isnull=False,
-                closes_on__range=(start, end),
-            )
-            .order_by("-closes_on")
-            .first()
-        )
-        if campaign is None:
-            return None
-        answers = Answer.objects.filter(
-            response__campaign=campaign,
-            response__completed=True,
-            question__type=Question.Type.SATISFACTION,
-        )
-        answers = (
-            answers.filter(question__key=key)
-            if kind == "question"
-            else answers.filter(question__theme=key)
-        )
-        rate = satisfaction_rate(answers.values_list("value").annotate(n=Count("*")).order_by())
-        if not rate.opinions:
-            return None
-        value = Decimal(rate.rate).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        return Figure(value, rate.opinions)

@@ -24,7 +24,7 @@ from engagements.models import (
     Measurement,
     Principle,
 )
-from engagements.selectors import status_of
+from engagements.readings import reading, status_of
 from enquetes.models import Answer, Campaign
 from enquetes.selectors import campaign_results
 
@@ -73,12 +73,12 @@ def _indicator_rows(commitment_ids: list[int], year: int) -> dict[int, list[Indi
         Indicator.objects.filter(commitment_id__in=commitment_ids).order_by("position", "pk")
     )
     window_start = dt.date(year - 3, 1, 1)  # yearly indicators: four years of history
-    values: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
-    for indicator_id, period_start, value in Measurement.objects.filter(
+    measured: dict[int, dict[dt.date, tuple]] = defaultdict(dict)
+    for indicator_id, period_start, value, base, awaiting in Measurement.objects.filter(
         indicator__commitment_id__in=commitment_ids,
         period_start__range=(window_start, end),
-    ).values_list("indicator_id", "period_start", "value"):
-        values[indicator_id][period_start] = value
+    ).values_list("indicator_id", "period_start", "value", "base", "awaiting_confirmation"):
+        measured[indicator_id][period_start] = (value, base, awaiting)
     rows: dict[int, list[IndicatorRow]] = defaultdict(list)
     for indicator in indicators:
         if indicator.period == periods.Period.YEAR:
@@ -88,12 +88,14 @@ def _indicator_rows(commitment_ids: list[int], year: int) -> dict[int, list[Indi
             while current <= end:
                 starts.append(current)
                 current = periods.shift(indicator.period, current, 1)
-        points = [
-            Point(periods.label(indicator.period, s), values[indicator.pk].get(s)) for s in starts
-        ]
-        in_year = [
-            (s, values[indicator.pk][s]) for s in starts if s >= start and s in values[indicator.pk]
-        ]
+        # The same reading as the scorecard and the public page (confirmed values only).
+        values = {
+            s: reading(indicator, *measured[indicator.pk][s], published=True).value
+            for s in starts
+            if s in measured[indicator.pk]
+        }
+        points = [Point(periods.label(indicator.period, s), values.get(s)) for s in starts]
+        in_year = [(s, values[s]) for s in starts if s >= start and values.get(s) is not None]
         latest = in_year[-1] if in_year else None
         value = latest[1] if latest else None
         rows[indicator.commitment_id].append(
@@ -205,7 +207,9 @@ def _rse_actions(cooperative: Cooperative, year: int) -> list[tuple[str, list[Ac
     return [(labels[key], items) for key, items in grouped.items()]
 
 
-def _key_figures(cooperative: Cooperative, year: int, sections, surveys) -> dict:
+def _key_figures(
+    cooperative: Cooperative, year: int, sections: list[CommitmentSection], surveys: list[dict]
+) -> dict:
     start, end = _year_bounds(year)
     deliveries = Buyer.objects.for_cooperative(cooperative).aggregate(
         delivered=Count("pk", filter=Q(delivery_date__range=(start, end))),

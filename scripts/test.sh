@@ -14,6 +14,9 @@ echo "== Lint (ruff)"
 $BIN/ruff check .
 $BIN/ruff format --check .
 
+echo "== Types (mypy, cached in .mypy_cache)"
+$BIN/mypy
+
 echo "== Services"
 : "${DATABASE_URL:=postgres://postgres@127.0.0.1:5432/coopqualite}"
 : "${REDIS_URL:=redis://127.0.0.1:6379/15}"

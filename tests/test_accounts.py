@@ -1,8 +1,10 @@
 """Accounts: login (with brute-force lockout), password reset by mail, logout, admin access."""
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -77,42 +79,90 @@ def test_login_with_a_wrong_password_is_refused_in_french(client, staff_a):
     assert "Saisissez un nom d’utilisateur et un mot de passe valides" in response.content.decode()
 
 
-def test_login_still_works_after_four_failures(client, staff_a, settings):
-    settings.AXES_FAILURE_LIMIT = 5
-    for _ in range(4):
-        login(client, "staff-a", "pas-le-bon-mot-de-passe")
+# The lockout tests use the project's settings as they are (never override AXES_*): five
+# failures for one username from one address lock that pair for fifteen minutes.
 
-    response = login(client, "staff-a", PASSWORD)
+
+def fail_login(client, username, times, address="192.0.2.10"):
+    for _ in range(times):
+        login(client, username, "pas-le-bon-mot-de-passe", REMOTE_ADDR=address)
+
+
+def test_login_still_works_after_four_failures(client, staff_a):
+    fail_login(client, "staff-a", 4)
+
+    response = login(client, "staff-a", PASSWORD, REMOTE_ADDR="192.0.2.10")
 
     assert response.status_code == 302
     assert signed_in_user_id(client) == staff_a.pk
 
 
-def test_login_is_locked_after_five_failures_even_with_the_right_password(
-    client, staff_a, settings
-):
-    settings.AXES_FAILURE_LIMIT = 5
-    for _ in range(5):
-        login(client, "staff-a", "pas-le-bon-mot-de-passe")
+def test_login_is_locked_after_five_failures_even_with_the_right_password(client, staff_a):
+    fail_login(client, "staff-a", 5)
 
-    response = login(client, "staff-a", PASSWORD)
+    response = login(client, "staff-a", PASSWORD, REMOTE_ADDR="192.0.2.10")
 
     assert response.status_code == 429
     assert "Connexion temporairement bloquée" in response.content.decode()
     assert signed_in_user_id(client) is None
 
 
-def test_lockout_of_one_username_leaves_other_users_free_to_log_in(
-    client, staff_a, director_a, settings
-):
-    settings.AXES_FAILURE_LIMIT = 5
-    for _ in range(5):
-        login(client, "staff-a", "pas-le-bon-mot-de-passe")
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
-    response = login(client, "director-a", PASSWORD)
+
+def test_the_lockout_still_holds_after_fourteen_minutes(client, staff_a):
+    with time_machine.travel(T0, tick=False) as clock:
+        fail_login(client, "staff-a", 5)
+        clock.move_to(T0 + dt.timedelta(minutes=14, seconds=50))
+
+        response = login(client, "staff-a", PASSWORD, REMOTE_ADDR="192.0.2.10")
+
+    assert response.status_code == 429
+    assert signed_in_user_id(client) is None
+
+
+def test_the_lockout_ends_after_fifteen_minutes(client, staff_a):
+    with time_machine.travel(T0, tick=False) as clock:
+        fail_login(client, "staff-a", 5)
+        clock.move_to(T0 + dt.timedelta(minutes=15, seconds=10))
+
+        response = login(client, "staff-a", PASSWORD, REMOTE_ADDR="192.0.2.10")
+        signed_in = signed_in_user_id(client)  # the session expires at that time + 10 hours
+
+    assert response.status_code == 302
+    assert signed_in == staff_a.pk
+
+
+def test_an_attempt_during_the_lockout_starts_the_fifteen_minutes_again(client, staff_a):
+    with time_machine.travel(T0, tick=False) as clock:
+        fail_login(client, "staff-a", 5)
+        clock.move_to(T0 + dt.timedelta(minutes=10))
+        assert login(client, "staff-a", PASSWORD, REMOTE_ADDR="192.0.2.10").status_code == 429
+        clock.move_to(T0 + dt.timedelta(minutes=24, seconds=50))
+        assert login(client, "staff-a", PASSWORD, REMOTE_ADDR="192.0.2.10").status_code == 429
+        clock.move_to(T0 + dt.timedelta(minutes=40, seconds=10))
+
+        response = login(client, "staff-a", PASSWORD, REMOTE_ADDR="192.0.2.10")
+
+    assert response.status_code == 302
+
+
+def test_lockout_of_one_username_leaves_other_users_free_to_log_in(client, staff_a, director_a):
+    fail_login(client, "staff-a", 5)
+
+    response = login(client, "director-a", PASSWORD, REMOTE_ADDR="192.0.2.10")
 
     assert response.status_code == 302
     assert signed_in_user_id(client) == director_a.pk
+
+
+def test_lockout_of_one_address_leaves_the_same_user_free_to_log_in_from_another(client, staff_a):
+    fail_login(client, "staff-a", 5, address="192.0.2.10")
+
+    response = login(client, "staff-a", PASSWORD, REMOTE_ADDR="192.0.2.11")
+
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == staff_a.pk
 
 
 # Lockout behind a reverse proxy ---------------------------------------------------------------
@@ -123,7 +173,6 @@ PROXY = "10.0.0.2"  # the reverse proxy's address: REMOTE_ADDR of every request 
 def test_behind_a_trusted_proxy_failures_lock_the_forwarded_address_not_the_proxy(
     client, staff_a, settings
 ):
-    settings.AXES_FAILURE_LIMIT = 5
     settings.TRUSTED_PROXY_COUNT = 1
     attacker = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
     for _ in range(5):
@@ -140,9 +189,8 @@ def test_behind_a_trusted_proxy_failures_lock_the_forwarded_address_not_the_prox
 
 
 def test_without_a_declared_proxy_a_forged_forwarded_address_does_not_escape_the_lockout(
-    client, staff_a, settings
+    client, staff_a
 ):
-    settings.AXES_FAILURE_LIMIT = 5
     for n in range(5):
         login(
             client, "staff-a", "pas-le-bon-mot-de-passe",

@@ -113,6 +113,7 @@ MATRIX = {
     "indicator_edit":            ("200",       "200",       "403",       "403",       "login"),
     "measurement_create":        ("200",       "200",       "403",       "403",       "login"),
     "measurement_edit":          ("200",       "200",       "403",       "403",       "login"),
+    "measurement_confirm":       ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
     "action_list":               ("200",       "200",       "200",       "200",       "login"),
     "my_actions":                ("200",       "200",       "200",       "200",       "login"),
     "action_new":                ("200",       "200",       "403",       "403",       "login"),

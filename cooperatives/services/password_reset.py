@@ -13,6 +13,7 @@ as Django does.
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -34,8 +35,8 @@ class _PasswordResetMailForm(PasswordResetForm):
     so that the task can retry."""
 
     def send_mail(
-        self, subject_template_name, email_template_name, context, from_email, to_email,
-        html_email_template_name=None,
+        self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
+        from_email: str | None, to_email: str, html_email_template_name: str | None = None,
     ) -> None:  # fmt: skip
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)

@@ -1,5 +1,5 @@
 """French typography for templates (pages and the PDF report), and the template filters of
-`coopqualite.formats`, the one number formatter."""
+`coopqualite.formats`, the one number and date formatter."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from coopqualite.formats import (
     NNBSP,
     format_count,
     format_date,
+    format_datetime,
     format_measure,
     format_month,
     format_number,
@@ -72,11 +73,17 @@ def fr_count(value, forms: str) -> str:
 
 @register.filter
 def fr_date(value) -> str:
-    """A date written out the French way: "1er mars 2026", "31 décembre 2026"."""
+    """The one date style: "28 novembre 2026", "1er mars 2026"."""
     return format_date(value)
 
 
 @register.filter
+def fr_datetime(value) -> str:
+    """A moment: "28 novembre 2026 à 14 h 05"."""
+    return format_datetime(value)
+
+
+@register.filter
 def fr_month(value) -> str:
-    """A month and its year: "juin 2026"."""
+    """A month: "novembre 2026"."""
     return format_month(value)

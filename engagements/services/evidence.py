@@ -29,6 +29,8 @@ def evidence_add(
 
     The upload must have been checked (size, sniffed content type) by the form.
     """
+    if user.cooperative_id is None:
+        raise ValueError("only a member of a cooperative adds evidence")
     evidence = Evidence(
         cooperative_id=user.cooperative_id,
         kind=kind,
@@ -40,8 +42,10 @@ def evidence_add(
         **{_target_field(target): target},
     )
     if kind == Evidence.Kind.FILE:
+        if upload is None:
+            raise ValueError("a file proof needs its upload")
         evidence.storage_key = secrets.token_hex(16)
-        evidence.original_name = upload.name[:255]
+        evidence.original_name = (upload.name or "")[:255]
         evidence.content_type = content_type
         evidence.size = upload.size
         evidence.file.save(evidence.storage_key, upload, save=False)
@@ -55,7 +59,7 @@ def evidence_add(
     return evidence
 
 
-def _target_field(target) -> str:
+def _target_field(target: Action | Measurement | Commitment) -> str:
     if isinstance(target, Action):
         return "action"
     if isinstance(target, Measurement):

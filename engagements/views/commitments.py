@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from cooperatives.access import get_object_for
 from cooperatives.models import Permission
@@ -8,7 +9,11 @@ from coopqualite.history import history_rows
 from engagements import selectors
 from engagements.forms import CommitmentForm, IndicatorForm, MeasurementEditForm, MeasurementForm
 from engagements.models import Commitment, Indicator, Measurement
-from engagements.services.measuring import measurement_record
+from engagements.services.measuring import (
+    indicator_recompute,
+    measurement_confirm,
+    measurement_record,
+)
 
 
 def commitment_detail(request, commitment_id: int):
@@ -40,6 +45,9 @@ def indicator_detail(request, indicator_id: int):
             "measurements": detail.measurements,
             "chart": detail.chart,
             "history": history_rows(detail.history),
+            "tolerance": detail.tolerance,
+            "feed": detail.feed,
+            "min_base": detail.min_base,
             "can_edit": request.user.may(Permission.EDIT, indicator.commitment.cooperative),
         },
     )
@@ -52,9 +60,11 @@ def measurement_create(request, indicator_id: int):
         return redirect("indicator_detail", indicator_id=indicator.pk)
     form = MeasurementForm(request.POST or None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         measurement = measurement_record(
-            indicator=indicator, user=request.user, **form.cleaned_data
-        )
+            indicator=indicator, user=request.user, period_start=data["period_start"],
+            value=data["value"], base=data["base"], comment=data["comment"],
+        )  # fmt: skip
         messages.success(request, f"Mesure de {measurement.period_label} enregistrée.")
         return redirect("indicator_detail", indicator_id=indicator.pk)
     return render(
@@ -70,6 +80,7 @@ def measurement_edit(request, measurement_id: int):
     form = MeasurementEditForm(request.POST or None, instance=measurement)
     if request.method == "POST" and form.is_valid():
         form.instance.entered_by = request.user
+        form.instance.awaiting_confirmation = False  # typed, or confirmed in the form
         form.save()
         messages.success(request, f"Mesure de {measurement.period_label} corrigée.")
         return redirect("indicator_detail", indicator_id=measurement.indicator_id)
@@ -78,6 +89,17 @@ def measurement_edit(request, measurement_id: int):
         "engagements/measurement_form.html",
         {"form": form, "indicator": measurement.indicator, "measurement": measurement},
     )
+
+
+@require_POST
+def measurement_confirm_view(request, measurement_id: int):
+    """Confirm an unusual value: from now on the public page and the report show it."""
+    measurement = get_object_for(request.user, Permission.EDIT, Measurement, pk=measurement_id)
+    if measurement_confirm(measurement=measurement, user=request.user):
+        messages.success(request, f"Mesure de {measurement.period_label} confirmée.")
+    else:
+        messages.info(request, f"La mesure de {measurement.period_label} était déjà confirmée.")
+    return redirect("indicator_detail", indicator_id=measurement.indicator_id)
 
 
 def commitment_edit(request, commitment_id: int):
@@ -95,10 +117,11 @@ def commitment_edit(request, commitment_id: int):
 
 def indicator_new(request, commitment_id: int):
     commitment = get_object_for(request.user, Permission.EDIT, Commitment, pk=commitment_id)
-    form = IndicatorForm(request.POST or None)
+    form = IndicatorForm(request.POST or None, cooperative_id=commitment.cooperative_id)
     if request.method == "POST" and form.is_valid():
         form.instance.commitment = commitment
         indicator = form.save()
+        indicator_recompute(indicator=indicator)
         messages.success(request, "Indicateur créé.")
         return redirect("indicator_detail", indicator_id=indicator.pk)
     return render(
@@ -108,9 +131,12 @@ def indicator_new(request, commitment_id: int):
 
 def indicator_edit(request, indicator_id: int):
     indicator = get_object_for(request.user, Permission.EDIT, Indicator, pk=indicator_id)
-    form = IndicatorForm(request.POST or None, instance=indicator)
+    form = IndicatorForm(
+        request.POST or None, instance=indicator, cooperative_id=indicator.commitment.cooperative_id
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
+        indicator_recompute(indicator=indicator)
         messages.success(request, "Indicateur enregistré.")
         return redirect("indicator_detail", indicator_id=indicator.pk)
     return render(

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -10,7 +12,10 @@ from engagements.forms import EvidenceForm
 from engagements.models import Action, Commitment, Evidence, Measurement
 from engagements.services.evidence import evidence_add
 
-TARGETS = {
+Target = Action | Measurement | Commitment
+
+# kind → (model, page to go back to, its URL argument)
+TARGETS: dict[str, tuple[type[Target], str, str]] = {
     "action": (Action, "action_detail", "action_id"),
     "measurement": (Measurement, "indicator_detail", "indicator_id"),
     "commitment": (Commitment, "commitment_detail", "commitment_id"),
@@ -22,8 +27,9 @@ def evidence_new(request, target_kind: str, target_id: int):
     if target_kind not in TARGETS:
         raise Http404
     model, back_view, back_kwarg = TARGETS[target_kind]
-    target = get_object_for(request.user, Permission.EDIT, model, pk=target_id)
-    back_id = target.indicator_id if target_kind == "measurement" else target.pk
+    target = cast(Target, get_object_for(request.user, Permission.EDIT, model, pk=target_id))
+    back_id = target.indicator_id if isinstance(target, Measurement) else target.pk
+    back_url = reverse(back_view, kwargs={back_kwarg: back_id})
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -39,7 +45,7 @@ def evidence_new(request, target_kind: str, target_id: int):
             content_type=form.content_type,
         )
         messages.success(request, "Preuve ajoutée.")
-        return redirect(back_view, **{back_kwarg: back_id})
+        return redirect(back_url)
     return render(
         request,
         "engagements/evidence_form.html",
@@ -47,7 +53,7 @@ def evidence_new(request, target_kind: str, target_id: int):
             "form": form,
             "target": target,
             "target_kind": target_kind,
-            "back_url": reverse(back_view, kwargs={back_kwarg: back_id}),
+            "back_url": back_url,
         },
     )
 

@@ -135,6 +135,7 @@ class _AnswerField(forms.Field):
 
 
 def _entry_field(question: QuestionSnapshot, conditioned: bool) -> forms.Field:
+    widget: forms.Widget
     if question.type == "text":
         widget = forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_MAX})
     elif question.type == "multiple":

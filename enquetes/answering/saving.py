@@ -43,7 +43,7 @@ def draft_after(
     draft = {k: v for k, v in values.items() if k not in on_page}
     for question in questions:
         value = answers.get(question.pk)
-        if value in (None, "", []):
+        if value is None or value in ("", []):
             continue
         if question.type == "text" or isinstance(value, list):
             draft[question.pk] = value
@@ -205,9 +205,9 @@ def _response_create(
 
 
 def _rows(response: Response, question: QuestionSnapshot, value: Value | None) -> list[Answer]:
-    if value in (None, "", []):
+    if value is None or value in ("", []):
         return []
-    if question.type == "text":
+    if question.type == "text" and isinstance(value, str):
         return [Answer(response=response, question_id=question.pk, value="", text=value)]
     values = value if isinstance(value, list) else [value]
     return [Answer(response=response, question_id=question.pk, value=v) for v in values]

@@ -131,7 +131,7 @@ def _read(questionnaire_id: int, frozen_at: dt.datetime | None) -> Snapshot:
 
 
 def _question(row: Question, by_pk: dict[int, Question]) -> QuestionSnapshot:
-    condition = by_pk.get(row.condition_question_id)
+    condition = None if row.condition_question_id is None else by_pk.get(row.condition_question_id)
     hint = ""
     if condition is not None:
         labels = dict(scales.options_for(condition))

@@ -19,9 +19,10 @@ import functools
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import ForeignKey, Model
 from django.utils import timezone
 
 from cooperatives.models import Cooperative
@@ -87,7 +88,7 @@ class _Reader:
     attnames: tuple[str, ...]
     converters: tuple[tuple[int, object, tuple[Callable, ...]], ...]  # (index, column, funcs)
 
-    def instance(self, row: tuple) -> Model:
+    def instance(self, row: tuple) -> Any:  # an instance of self.model
         values = list(row[self.start : self.start + len(self.attnames)])
         for index, column, functions in self.converters:
             for function in functions:
@@ -108,16 +109,18 @@ _JOINED = (
 def _lookup() -> tuple[str, tuple[_Reader, ...]]:
     """The lookup's SQL and the readers of its rows (built once per process)."""
     quote = connection.ops.quote_name
-    columns, tables, readers = [], [], []
+    columns: list[str] = []
+    tables: list[str] = []
+    readers: list[_Reader] = []
     for model, alias, via in _JOINED:
         meta = model._meta
         fields = meta.concrete_fields
         converters = []
         for index, field in enumerate(fields):
             column = field.get_col(alias)
-            functions = connection.ops.get_db_converters(column) + field.get_db_converters(
-                connection
-            )
+            # Field.get_db_converters is missing from django-stubs.
+            own = field.get_db_converters(connection)  # type: ignore[attr-defined]
+            functions = connection.ops.get_db_converters(column) + own
             if functions:
                 converters.append((index, column, tuple(functions)))
         readers.append(
@@ -128,7 +131,7 @@ def _lookup() -> tuple[str, tuple[_Reader, ...]]:
             tables.append(f"{quote(meta.db_table)} {alias}")
         else:
             source, source_model, name = via
-            foreign_key = quote(source_model._meta.get_field(name).column)
+            foreign_key = quote(cast(ForeignKey, source_model._meta.get_field(name)).column)
             tables.append(
                 f"JOIN {quote(meta.db_table)} {alias} "
                 f"ON {alias}.{quote(meta.pk.column)} = {source}.{foreign_key}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -52,10 +54,10 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, cooperative_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["questionnaire"].queryset = Questionnaire.objects.for_cooperative(
-            cooperative_id
-        )
-        self.fields["programmes"].queryset = Programme.objects.for_cooperative(cooperative_id)
+        questionnaire = cast(forms.ModelChoiceField, self.fields["questionnaire"])
+        questionnaire.queryset = Questionnaire.objects.for_cooperative(cooperative_id)
+        programmes = cast(forms.ModelMultipleChoiceField, self.fields["programmes"])
+        programmes.queryset = Programme.objects.for_cooperative(cooperative_id)
 
     def clean_reminders(self) -> list[int]:
         raw = self.cleaned_data["reminders"].replace(";", ",")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -135,7 +136,10 @@ class Campaign(models.Model):
 
     def clean(self) -> None:
         """Refuse what may not change on a launched campaign (compared with the stored row)."""
-        fixed = {name: self._meta.get_field(name).attname for name in self.FIXED_ONCE_LAUNCHED}
+        fixed = {
+            name: cast(models.Field, self._meta.get_field(name)).attname
+            for name in self.FIXED_ONCE_LAUNCHED
+        }
         stored = None
         if self.pk is not None:
             launched = Campaign.objects.filter(pk=self.pk, launched_at__isnull=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 
@@ -26,7 +27,7 @@ def messages_enqueue(*, campaign: Campaign | None = None) -> int:
     ids = sending.pending_message_ids(campaign=campaign)
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        transaction.on_commit(lambda batch=batch: tasks.messages_send_task.delay(batch))
+        transaction.on_commit(partial(tasks.messages_send_task.delay, batch))
     return len(ids)
 
 

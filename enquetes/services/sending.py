@@ -97,7 +97,9 @@ def _claim(message_ids: list[int], now: dt.datetime) -> list[int]:
     return ids
 
 
-def _set(message: Message, status: str, *, error: str = "", sent_at=None) -> None:
+def _set(
+    message: Message, status: str, *, error: str = "", sent_at: dt.datetime | None = None
+) -> None:
     Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
         status=status, error=error[:300], sent_at=sent_at
     )

@@ -51,7 +51,8 @@ def _state_page(request, invitation, state: LinkState):
 @require_http_methods(["GET", "HEAD"])
 def survey_start(request, token: str):
     invitation = invitation_from_token(token)
-    if (state := link_state(invitation, timezone.now())) != LinkState.OPEN:
+    state = link_state(invitation, timezone.now())
+    if invitation is None or state != LinkState.OPEN:
         return _state_page(request, invitation, state)
     snapshot = snapshot_of(invitation.campaign.questionnaire)
     values = saved_values(invitation)
@@ -72,7 +73,8 @@ def survey_page(request, token: str, number: int):
     """GET: the page with the answers saved so far. POST: the page's answers checked, then
     saved (and on the last page submitted), or drawn back with their errors."""
     invitation = invitation_from_token(token)
-    if (state := link_state(invitation, timezone.now())) != LinkState.OPEN:
+    state = link_state(invitation, timezone.now())
+    if invitation is None or state != LinkState.OPEN:
         return _state_page(request, invitation, state)
     snapshot = snapshot_of(invitation.campaign.questionnaire)
     page = snapshot.page(number)

@@ -62,7 +62,7 @@ def campaign_detail(request, campaign_id: int):
             "stats": follow_up.stats,
             "message_stats": follow_up.message_stats,
             "page": follow_up.page,
-            "filters": selectors.INVITATION_FILTERS,
+            "filters": follow_up.filters,
             "current": follow_up.current,
             "failures": follow_up.failures,
             "preview": follow_up.preview,
@@ -128,6 +128,10 @@ def population_import_confirm_view(request, campaign_id: int, import_id: int):
     return redirect("campaign_detail", campaign_id=campaign.pk)
 
 
+ALREADY_ANSWERED = "Cette personne a déjà répondu."
+ONE_RESPONSE = "Réponse non enregistrée : une invitation ne reçoit qu'une réponse."
+
+
 def response_entry(request, invitation_id: int):
     """A response taken by telephone or on paper, entered by staff on one page."""
     invitation = get_object_for(
@@ -139,8 +143,11 @@ def response_entry(request, invitation_id: int):
     snapshot = snapshot_of(invitation.campaign.questionnaire)
     form = ResponseEntryForm(request.POST or None, snapshot=snapshot)
     channel = ChannelForm(request.POST or None)
-    if invitation.answered_at:
-        messages.info(request, "Cette personne a déjà répondu.")
+    # In an anonymous campaign the form is offered for anyone: refusing it at once would tell
+    # who answered. The database keeps one response per invitation all the same.
+    anonymous = invitation.campaign.anonymous
+    if invitation.answered_at and not anonymous:
+        messages.info(request, ALREADY_ANSWERED)
         return redirect("campaign_detail", campaign_id=invitation.campaign_id)
     if request.method == "POST" and form.is_valid() and channel.is_valid():
         try:
@@ -149,7 +156,7 @@ def response_entry(request, invitation_id: int):
                 channel=channel.cleaned_data["channel"], user=request.user, now=timezone.now(),
             )  # fmt: skip
         except AlreadyAnswered:
-            messages.info(request, "Cette personne a déjà répondu.")
+            messages.info(request, ONE_RESPONSE if anonymous else ALREADY_ANSWERED)
         else:
             messages.success(request, "Réponse enregistrée.")
         return redirect("campaign_detail", campaign_id=invitation.campaign_id)

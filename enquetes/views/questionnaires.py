@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -61,10 +63,10 @@ class QuestionForm(forms.ModelForm):
     def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
-        self.fields["section"].queryset = questionnaire.sections.all()
-        self.fields["commitment"].queryset = Commitment.objects.for_cooperative(
-            questionnaire.cooperative_id
-        )
+        section = cast(forms.ModelChoiceField, self.fields["section"])
+        section.queryset = questionnaire.sections.all()
+        commitment = cast(forms.ModelChoiceField, self.fields["commitment"])
+        commitment.queryset = Commitment.objects.for_cooperative(questionnaire.cooperative_id)
         earlier = questionnaire.questions.exclude(type__in=["text"])
         if self.instance.pk:
             earlier = earlier.exclude(pk=self.instance.pk)
@@ -72,7 +74,7 @@ class QuestionForm(forms.ModelForm):
                 c.label for c in self.instance.choices.all()
             )
             self.fields["condition_text"].initial = ", ".join(self.instance.condition_values)
-        self.fields["condition_question"].queryset = earlier
+        cast(forms.ModelChoiceField, self.fields["condition_question"]).queryset = earlier
 
     def clean_key(self):
         key = self.cleaned_data["key"]

@@ -6,9 +6,10 @@ import csv
 import tempfile
 from collections.abc import Iterator
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cooperatives.access import get_object_for, permission_required, require
@@ -18,6 +19,7 @@ from coopqualite.spreadsheets import CSV_DELIMITER
 from enquetes.models import Campaign
 from enquetes.selectors import (
     answered_over_time,
+    answers_hidden,
     campaign_export_rows,
     campaign_results,
     comments,
@@ -55,11 +57,14 @@ def campaign_comments(request, campaign_id: int):
     """Free-text answers, never with who wrote them: the same readers as the results."""
     campaign = get_object_for(request.user, Permission.READ, Campaign, pk=campaign_id)
     search = request.GET.get("q", "").strip()[:100]
-    page = Paginator(comments(campaign, search), 50).get_page(request.GET.get("page"))
+    hidden = answers_hidden(campaign)
+    page = None
+    if not hidden:
+        page = Paginator(comments(campaign, search), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "enquetes/comments.html",
-        {"campaign": campaign, "page": page, "search": search},
+        {"campaign": campaign, "page": page, "search": search, "hidden": hidden},
     )
 
 
@@ -72,9 +77,27 @@ def _filename(campaign: Campaign, extension: str) -> str:
     return f"enquete-{campaign.pk}-{timezone.localdate():%Y%m%d}.{extension}"
 
 
-def export_csv(request, campaign_id: int):
+HIDDEN_EXPORT = (
+    "Enquête anonyme de moins de 5 répondants : ses réponses ne sont pas exportées, pour "
+    "qu'aucune ne puisse être rattachée à une personne."
+)
+
+
+def _exportable(request, campaign_id: int) -> Campaign | HttpResponseRedirect:
+    """The campaign, if the user may download its answers and the anonymity mask lets them out;
+    otherwise the way back to its results, with the reason."""
     campaign = get_object_for(request.user, Permission.READ, Campaign, pk=campaign_id)
     require(request.user, campaign.export_permission, campaign.cooperative)
+    if answers_hidden(campaign):
+        messages.info(request, HIDDEN_EXPORT)
+        return redirect("campaign_results", campaign_id=campaign.pk)
+    return campaign
+
+
+def export_csv(request, campaign_id: int):
+    campaign = _exportable(request, campaign_id)
+    if isinstance(campaign, HttpResponseRedirect):
+        return campaign
     writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
     rows = (writer.writerow(row) for row in campaign_export_rows(campaign))
     response = StreamingHttpResponse(_with_bom(rows), content_type="text/csv; charset=utf-8")
@@ -91,8 +114,9 @@ def _with_bom(rows: Iterator[str]) -> Iterator[str]:
 def export_xlsx(request, campaign_id: int):
     from openpyxl import Workbook
 
-    campaign = get_object_for(request.user, Permission.READ, Campaign, pk=campaign_id)
-    require(request.user, campaign.export_permission, campaign.cooperative)
+    campaign = _exportable(request, campaign_id)
+    if isinstance(campaign, HttpResponseRedirect):
+        return campaign
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Réponses")
     for row in campaign_export_rows(campaign):

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -139,9 +140,16 @@ def questions(campaign) -> dict[str, Question]:
 # Browser -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian chromium, driven by Playwright (one per test session)."""
+    """Headless Debian chromium, driven by Playwright (one per test module).
+
+    While Playwright runs, its event loop counts as running in this thread, so Django hands out
+    a database connection per async context instead of the thread's own. The browser therefore
+    lives no longer than its module (the tests that come after it get the thread's connection
+    again), and the connections opened meanwhile are closed before Playwright stops; left open,
+    one of them kept the test database from being dropped at the end of the run.
+    """
     executable = shutil.which("chromium")
     if executable is None:
         skip_or_fail("chromium introuvable (scripts/install_browser_deps.sh l'installe)")
@@ -169,6 +177,7 @@ def browser():
         finally:
             chromium.close()
     finally:
+        connections.close_all()  # those of Playwright's context: unreachable once it stops
         manager.stop()
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

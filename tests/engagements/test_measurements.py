@@ -111,7 +111,10 @@ def test_a_value_that_is_not_a_number_is_refused_in_french(client, staff_a, indi
         create_url(indicator), {"period_start": "2026-05-01", "value": "beaucoup"}
     )
 
-    assert field_error(response, "value") == "Saisissez un nombre."
+    assert field_error(response, "value") == (
+        "« beaucoup » n'est pas un nombre : écrivez des chiffres seulement, sans unité, avec "
+        "une virgule pour les décimales (2,5)."
+    )
     assert not Measurement.objects.exists()
 
 

@@ -232,8 +232,14 @@ class FixedSurveyResults:
     def __init__(self):
         self.calls = []
 
-    def satisfaction(self, *, cooperative_id, selector, start, end):
-        self.calls.append((cooperative_id, selector, start, end))
+    def feeds(self):
+        return [("triennial", "Enquêtes triennales")]
+
+    def families(self, *, cooperative_id):
+        return []
+
+    def satisfaction(self, *, cooperative_id, selector, feed, family, start, end, today):
+        self.calls.append((cooperative_id, selector, feed, start, end, today))
         if selector == "theme:sav":
             return Figure(Decimal("92.5"), 40)
         return None
@@ -262,6 +268,7 @@ def survey_indicator(coop_a):
         commitment=Commitment.objects.get(cooperative=coop_a, charter_number=6),
         source=Indicator.Source.SURVEY,
         survey_selector="theme:sav",
+        survey_feed="triennial",
         period="quarter",
     )
 
@@ -276,11 +283,12 @@ def test_a_survey_indicator_without_a_registered_provider_gets_no_measurement(
 def test_a_survey_indicator_is_measured_from_the_registered_provider(
     survey_indicator, survey_provider, coop_a
 ):
-    measurement_compute(indicator=survey_indicator, period_start=Q2_START)
+    today = dt.date(2026, 7, 3)
+    measurement_compute(indicator=survey_indicator, period_start=Q2_START, today=today)
 
     stored = Measurement.objects.get(indicator=survey_indicator, period_start=Q2_START)
     assert (stored.value, stored.base, stored.is_computed) == (Decimal("92.5"), 40, True)
-    assert survey_provider.calls == [(coop_a.pk, "theme:sav", Q2_START, Q2_END)]
+    assert survey_provider.calls == [(coop_a.pk, "theme:sav", "triennial", Q2_START, Q2_END, today)]
 
 
 def test_registering_the_same_provider_twice_keeps_one_entry(survey_provider):

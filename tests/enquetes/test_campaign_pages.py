@@ -309,10 +309,13 @@ def row_of(content: str, invitation: Invitation) -> str:
 
 @pytest.fixture
 def followed_campaign(coop_a, programme_a):
-    """Three invitees: Arnaud answered, Bernard started, Caron did nothing."""
+    """A nominative campaign, three invitees: Arnaud answered, Bernard started, Caron did
+    nothing (an anonymous campaign's list says none of it: test_anonymity.py)."""
     for name in ("Arnaud", "Bernard", "Caron"):
         factories.BuyerFactory(lot=factories.LotFactory(programme=programme_a), last_name=name)
-    campaign = campaign_launched(cooperative=coop_a, programme=programme_a, buyers=0)
+    campaign = campaign_launched(
+        cooperative=coop_a, programme=programme_a, buyers=0, anonymous=False
+    )
     now = timezone.now()
     campaign.invitations.filter(last_name="Arnaud").update(started_at=now, answered_at=now)
     campaign.invitations.filter(last_name="Bernard").update(started_at=now)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from engagements.models import Indicator
 from engagements.services.measuring import measurement_compute
 from enquetes.models import Answer, Campaign, Invitation, Question, Response
-from enquetes.selectors import MIN_CELL, campaign_results, wilson
+from enquetes.selectors import campaign_results, wilson
 from tests import factories
 from tests.enquetes.factories import campaign_create
 
@@ -22,6 +22,25 @@ def test_the_wilson_interval_matches_the_textbook_values():
 
     assert round(low, 1) == 40.4
     assert round(high, 1) == 59.6
+
+
+@pytest.mark.parametrize(
+    "satisfied, opinions, low, high",
+    [(8, 10, 49.0, 94.3), (1, 20, 0.9, 23.6), (45, 50, 78.6, 95.7)],
+)
+def test_the_wilson_interval_is_not_centred_on_the_observed_rate(satisfied, opinions, low, high):
+    # Bounds solved independently from (p̂ − p)² = z²·p(1 − p)/n, z = 1.96.
+    interval = wilson(satisfied, opinions)
+
+    assert (round(interval[0], 1), round(interval[1], 1)) == (low, high)
+
+
+def test_the_wilson_interval_of_an_extreme_rate_stays_within_0_and_100():
+    assert tuple(round(bound, 1) for bound in wilson(0, 10)) == (0.0, 27.8)
+    assert tuple(round(bound, 1) for bound in wilson(10, 10)) == (72.2, 100.0)
+
+
+def test_the_wilson_interval_of_no_opinion_is_zero():
     assert wilson(0, 0) == (0.0, 0.0)
 
 
@@ -65,9 +84,11 @@ def test_the_satisfaction_rate_leaves_dont_know_out_of_its_base(campaign):
 def test_the_change_is_measured_against_the_previous_campaign_of_the_same_kind(coop_a):
     previous = campaign_create(
         cooperative=coop_a, name="2023", launched_at=timezone.now(),
-        opens_on=timezone.localdate() - dt.timedelta(days=1100),
+        opens_on=timezone.localdate() - dt.timedelta(days=1100), anonymous=False,
     )  # fmt: skip
-    current = campaign_create(cooperative=coop_a, name="2026", launched_at=timezone.now())
+    current = campaign_create(
+        cooperative=coop_a, name="2026", launched_at=timezone.now(), anonymous=False
+    )
     _respond(previous, {"sav_traitement": "tres_satisfait", "sav_sollicite": "oui"}, n=1)
     _respond(previous, {"sav_traitement": "peu_satisfait", "sav_sollicite": "oui"}, n=1)
     _respond(current, {"sav_traitement": "assez_satisfait", "sav_sollicite": "oui"}, n=3)
@@ -88,35 +109,102 @@ def test_the_recommendation_score_is_promoters_minus_detractors(campaign):
     assert _question(campaign_results(campaign), "recommandation").nps == 30.0
 
 
-def test_an_anonymous_campaign_hides_results_below_five_respondents(client, staff_a, coop_a):
+@pytest.mark.parametrize("respondents, shown", [(4, False), (5, True)])
+def test_an_anonymous_campaign_shows_its_results_from_five_respondents(
+    client, staff_a, coop_a, respondents, shown
+):
     campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=True)
-    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=MIN_CELL - 1)
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=respondents)
     client.force_login(staff_a)
 
     page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
 
-    assert campaign_results(campaign).hidden
-    assert "les résultats ne sont pas affichés" in page
-    assert "Très satisfait" not in page
+    assert ("les résultats ne sont pas affichés" not in page) is shown
+    assert ("Très satisfait" in page) is shown
+    assert ("Satisfaction par thème" in page) is shown
 
 
-def test_an_anonymous_campaign_hides_programmes_with_fewer_than_five_respondents(
+def test_a_named_campaign_shows_its_results_whatever_the_number_of_respondents(
+    client, staff_a, campaign
+):
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=1)
+    client.force_login(staff_a)
+
+    page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
+
+    assert "les résultats ne sont pas affichés" not in page
+    assert "Très satisfait" in page
+
+
+def _answered_invitations(campaign, programme, *, invited: int, answered: int) -> None:
+    for number in range(invited):
+        Invitation.objects.create(
+            campaign=campaign, programme=programme, last_name=f"{programme.name} {number}",
+            expires_at=campaign.closes_at,
+            answered_at=timezone.now() if number < answered else None,
+        )  # fmt: skip
+
+
+def _row(section: str, name: str) -> str:
+    return section.split(name)[1].split("</tr>")[0]
+
+
+def test_an_anonymous_campaign_hides_the_response_rate_of_programmes_below_five_answers(
     client, staff_a, coop_a
 ):
     campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=True)
-    big = factories.ProgrammeFactory(cooperative=coop_a, name="Grand programme")
-    small = factories.ProgrammeFactory(cooperative=coop_a, name="Petit programme")
-    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, programme=big, n=6)
-    _respond(campaign, {"satisfaction_globale": "peu_satisfait"}, programme=small, n=2)
+    four = factories.ProgrammeFactory(cooperative=coop_a, name="Quatre réponses")
+    five = factories.ProgrammeFactory(cooperative=coop_a, name="Cinq réponses")
+    _answered_invitations(campaign, four, invited=5, answered=4)
+    _answered_invitations(campaign, five, invited=20, answered=5)
+    # hidden too: with it the hidden cells hold 5 answers, none can be had by subtraction
+    one = factories.ProgrammeFactory(cooperative=coop_a, name="Une réponse")
+    _answered_invitations(campaign, one, invited=3, answered=1)
+    client.force_login(staff_a)
+
+    page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
+
+    table = page.split("Taux de réponse par programme")[1].split("</table>")[0]
+    assert "masqué" in _row(table, "Quatre réponses")
+    assert "80\u00a0%" not in _row(table, "Quatre réponses")
+    assert "masqué" not in _row(table, "Cinq réponses")
+    assert "25\u00a0%" in _row(table, "Cinq réponses")
+
+
+def test_a_named_campaign_shows_the_response_rate_of_every_programme(client, staff_a, coop_a):
+    campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=False)
+    one = factories.ProgrammeFactory(cooperative=coop_a, name="Une réponse")
+    _answered_invitations(campaign, one, invited=4, answered=1)
+    client.force_login(staff_a)
+
+    page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
+
+    table = page.split("Taux de réponse par programme")[1].split("</table>")[0]
+    assert "25\u00a0%" in _row(table, "Une réponse")
+    assert "masqué" not in table
+
+
+def test_an_anonymous_campaign_hides_the_satisfaction_of_programmes_below_five_respondents(
+    client, staff_a, coop_a
+):
+    campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=True)
+    four = factories.ProgrammeFactory(cooperative=coop_a, name="Quatre répondants")
+    five = factories.ProgrammeFactory(cooperative=coop_a, name="Cinq répondants")
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, programme=four, n=4)
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, programme=five, n=4)
+    _respond(campaign, {"satisfaction_globale": "peu_satisfait"}, programme=five, n=1)
+    # hidden too: with it the hidden cells hold 5 respondents, none can be had by subtraction
+    one = factories.ProgrammeFactory(cooperative=coop_a, name="Un répondant")
+    _respond(campaign, {"satisfaction_globale": "peu_satisfait"}, programme=one, n=1)
     client.force_login(staff_a)
 
     page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
 
     section = page.split("Satisfaction par programme")[1].split("Question par question")[0]
-    assert "Grand programme" in section and "100" in section
-    small_row = section.split("Petit programme")[1].split("</tr>")[0]
-    assert "masqué" in small_row
-    assert "0&nbsp;%" not in small_row and "0\u00a0%" not in small_row
+    assert "masqué" in _row(section, "Quatre répondants")
+    assert "100\u00a0%" not in _row(section, "Quatre répondants")
+    assert "masqué" not in _row(section, "Cinq répondants")
+    assert "80\u00a0%" in _row(section, "Cinq répondants")
 
 
 def test_the_csv_export_neutralises_spreadsheet_formulas(client, staff_a, campaign):
@@ -150,7 +238,7 @@ def test_an_anonymous_export_names_nobody(client, staff_a, coop_a, buyer_a):
         campaign=campaign, buyer=buyer_a, last_name=buyer_a.last_name,
         email=buyer_a.email, expires_at=campaign.closes_at, answered_at=timezone.now(),
     )  # fmt: skip
-    _respond(campaign, {"satisfaction_globale": "tres_satisfait"})
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=5)
     client.force_login(staff_a)
 
     body = b"".join(
@@ -193,7 +281,7 @@ def test_the_board_and_the_federation_download_an_anonymous_campaigns_export(
     client, request, coop_a, buyer_a, reader
 ):
     campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=True)
-    _respond(campaign, {"commentaire": "Bien suivis"})
+    _respond(campaign, {"commentaire": "Bien suivis"}, n=5)
     client.force_login(request.getfixturevalue(reader))
 
     response = client.get(reverse("campaign_export_csv", args=[campaign.pk]))
@@ -224,6 +312,7 @@ def test_the_results_page_offers_the_exports_only_to_who_may_download_them(
     client, request, coop_a, persona, anonymous, offered
 ):
     campaign = campaign_create(cooperative=coop_a, launched_at=timezone.now(), anonymous=anonymous)
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=5)
     client.force_login(request.getfixturevalue(persona))
 
     page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
@@ -245,16 +334,20 @@ def test_the_export_reads_a_constant_number_of_queries(
         b"".join(client.get(reverse("campaign_export_csv", args=[campaign.pk])).streaming_content)
 
 
-def test_a_survey_indicator_reads_the_campaign_results(coop_a, campaign):
-    _respond(campaign, {"sav_traitement": "tres_satisfait", "sav_sollicite": "oui"}, n=3)
-    _respond(campaign, {"sav_traitement": "pas_du_tout_satisfait", "sav_sollicite": "oui"}, n=1)
+def test_a_survey_indicator_reads_the_results_of_a_closed_campaign(coop_a):
+    closed = campaign_create(
+        cooperative=coop_a, launched_at=timezone.now(), anonymous=False,
+        opens_on=timezone.localdate() - dt.timedelta(days=40),
+    )  # fmt: skip
+    _respond(closed, {"sav_traitement": "tres_satisfait", "sav_sollicite": "oui"}, n=3)
+    _respond(closed, {"sav_traitement": "pas_du_tout_satisfait", "sav_sollicite": "oui"}, n=1)
     indicator = Indicator.objects.create(
         commitment=coop_a.commitments.get(number=6), name="Satisfaction SAV", target=80,
-        period="year", source="survey", survey_selector="theme:sav",
+        period="year", source="survey", survey_selector="theme:sav", survey_feed="triennial",
     )  # fmt: skip
 
     measurement = measurement_compute(
-        indicator=indicator, period_start=dt.date(campaign.closes_on.year, 1, 1)
+        indicator=indicator, period_start=dt.date(closed.closes_on.year, 1, 1)
     )
 
     assert measurement.value == 75
@@ -269,7 +362,10 @@ def test_the_federation_sees_who_is_late_on_the_triennial_survey(client, federat
         cooperative=late, launched_at=timezone.now(),
         opens_on=timezone.localdate() - dt.timedelta(days=4 * 365),
     )  # fmt: skip
-    recent = campaign_create(cooperative=coop_a, launched_at=timezone.now())
+    recent = campaign_create(
+        cooperative=coop_a, launched_at=timezone.now(),
+        opens_on=timezone.localdate() - dt.timedelta(days=400),
+    )  # fmt: skip
     Invitation.objects.create(
         campaign=recent, last_name="X", expires_at=recent.closes_at, answered_at=timezone.now()
     )

@@ -146,21 +146,39 @@ def test_a_send_overlapping_another_one_never_sends_a_message_twice(
     )
 
 
+def _after_the_first_message_read(barrier: threading.Barrier):
+    """An execute wrapper that waits at `barrier` once this connection has read the message
+    rows for the first time (the claim's SELECT), so that two senders both read before either
+    writes: without a row lock they then both claim the same rows, every time."""
+    read = []
+
+    def wrapper(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not read and sql.startswith("SELECT") and 'FROM "enquetes_message"' in sql:
+            read.append(sql)
+            barrier.wait(timeout=10)
+        return result
+
+    return wrapper
+
+
 @pytest.mark.django_db(transaction=True)
-def test_two_senders_in_parallel_threads_send_each_message_once(coop_a, programme_a, smtp_server):
+def test_two_senders_reading_the_same_pending_messages_send_each_once(
+    coop_a, programme_a, smtp_server
+):
     if connection.vendor != "postgresql":
         # The in-memory SQLite test database (shared cache) answers "table is locked" at once
-        # instead of waiting: the test would measure that, not the claim.
+        # instead of waiting, and has no row locks: the test would measure that, not the claim.
         pytest.skip("Deux connexions concurrentes : PostgreSQL seulement (DATABASE_URL)")
     campaign = campaign_launched(cooperative=coop_a, programme=programme_a, buyers=12)
     ids = planned(campaign)
-    start = threading.Barrier(2)
+    both_read = threading.Barrier(2)
     reports, errors = [], []
 
     def sender():
         try:
-            start.wait(timeout=30)
-            reports.append(messages_send(message_ids=ids))
+            with connection.execute_wrapper(_after_the_first_message_read(both_read)):
+                reports.append(messages_send(message_ids=ids))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:

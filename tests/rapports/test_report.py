@@ -85,7 +85,7 @@ def _expected(year: scenario.Year) -> dict:
         "completed": Response.objects.filter(campaign=year.campaign, completed=True).count(),
         "invited": Invitation.objects.filter(campaign=year.campaign).count(),
         "satisfaction": general.rate,
-        "opinions": general.opinions,
+        "respondents": general.respondents,
         "response_rate": results.response_rate,
         "change": next(change for theme, _, change in results.themes if theme == GENERAL),
     }
@@ -316,8 +316,8 @@ def test_the_satisfaction_rate_is_the_one_of_the_survey_results(built):
     assert expected["satisfaction"] == 80.0
     assert expected["change"] == 30.0
     assert (
-        f"Satisfaction globale {round(expected['satisfaction'])}{NBSP}% {expected['opinions']} "
-        f"+{round(expected['change'])}{NBSP}pts"
+        f"Satisfaction globale {round(expected['satisfaction'])}{NBSP}% "
+        f"{expected['respondents']} répondants +{round(expected['change'])}{NBSP}pts"
     ) in chapter
 
 
@@ -395,7 +395,11 @@ def test_an_rse_subject_without_action_says_so(built):
 def test_the_method_notes_define_the_rates(built):
     notes = flat(built.chapter("Notes de méthode"))
 
-    assert "Taux de satisfaction : part des répondants « très satisfaits »" in notes
+    assert (
+        "Taux de satisfaction : part des avis « très satisfait » et « assez satisfait » parmi "
+        "les avis exprimés"
+    ) in notes
+    assert "Répondants : personnes ayant exprimé au moins un avis" in notes
     assert "Taux de réponse : ménages ayant envoyé leurs réponses" in notes
     assert "aucun résultat portant sur moins de cinq répondants n'est publié" in notes
 
