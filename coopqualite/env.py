@@ -43,3 +43,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    """Comma-separated positive integers, at least one: "60,300,900"."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        values = [int(item) for item in raw.split(",") if item.strip()]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be comma-separated integers, got {raw!r}"
+        ) from None
+    if not values or min(values) <= 0:
+        raise ImproperlyConfigured(f"{name} must list positive integers, got {raw!r}")
+    return values

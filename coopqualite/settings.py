@@ -12,7 +12,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from coopqualite.env import env_bool, env_int, env_list, env_str
+from coopqualite.env import env_bool, env_int, env_int_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "coopqualite",
+    "coopqualite.outbox",
     "cooperatives",
     "engagements",
     "enquetes",
@@ -195,7 +196,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Email ----------------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend that also knows how far each message went (coopqualite/outbox).
+    EMAIL_BACKEND = "coopqualite.outbox.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
@@ -211,6 +213,11 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coopqualité <ne-pas-repondre@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Administrateur", a) for a in env_list("ADMINS", [])]
+# The outbox (coopqualite/outbox): a message the server could not take now (unreachable, 4xx)
+# is tried again after these delays in seconds (1, 5, 15 and 60 minutes, then every 3 hours),
+# until OUTBOX_RETRY_WINDOW seconds (24 hours) have passed since its first try: then it fails.
+OUTBOX_RETRY_DELAYS = env_int_list("OUTBOX_RETRY_DELAYS", [60, 300, 900, 3600, 3 * 3600])
+OUTBOX_RETRY_WINDOW = env_int("OUTBOX_RETRY_WINDOW", 24 * 3600)
 
 # Celery ---------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
@@ -254,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cooperatives.periodic.sessions_clear",
         "schedule": timedelta(hours=24),
         "options": {"expires": 60 * 60 * 23},
+    },
+    "outbox-dispatch": {
+        "task": "coopqualite.outbox.periodic.outbox_dispatch_task",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
     },
     "surveys-dispatch": {
         "task": "enquetes.periodic.surveys_dispatch_task",

@@ -7,8 +7,10 @@ class EnquetesConfig(AppConfig):
 
     def ready(self):
         # Survey-sourced indicators of the engagements app read our results.
+        from coopqualite.outbox import kinds
         from engagements.sources import register_survey_results
         from enquetes.feeds import SurveyResultsProvider
+        from enquetes.services.sending import SURVEY_MESSAGES
 
         register_survey_results(SurveyResultsProvider())
         # The preview of a buyer file says whom it would invite to running key-step campaigns.
@@ -16,3 +18,5 @@ class EnquetesConfig(AppConfig):
         from enquetes.import_notices import KeyStepImportNotices
 
         import_notices.register(KeyStepImportNotices())
+        # Invitations and reminders leave through the outbox.
+        kinds.register(SURVEY_MESSAGES)

@@ -28,8 +28,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from cooperatives.models import Cooperative
+from coopqualite.outbox import selectors as outbox_selectors
+from coopqualite.outbox.selectors import StateCount, outbox_counts, outbox_problems
 from coopqualite.spreadsheets import safe_cell
 from enquetes import scales
 from enquetes.anonymity import hidden_cells, is_hidden
@@ -499,19 +502,22 @@ def questionnaire_list(questionnaires: QuerySet) -> QuerySet:
 
 # Campaign list and follow-up ------------------------------------------------------------------
 
-_FAILED = [Message.Status.FAILED, Message.Status.BOUNCED]
+_FAILED = outbox_selectors.PROBLEMS  # failed, uncertain, bounced
 INVITATION_FILTERS = {
     "repondu": ("Ont répondu", Q(answered_at__isnull=False)),
     "commence": ("Réponse commencée", Q(started_at__isnull=False, answered_at__isnull=True)),
     "sans-reponse": ("Sans réponse", Q(answered_at__isnull=True)),
-    "echec": ("Envoi en échec", Q(messages__status__in=_FAILED)),
+    "echec": ("Envoi en échec ou incertain", Q(messages__status__in=_FAILED)),
     "desinscrit": ("Désinscrits", Q(unsubscribed_at__isnull=False)),
     "sans-email": ("Sans e-mail", Q(email="")),
 }
 # An anonymous campaign's list says nothing of who answered: no filter by answer, and of each
 # invitee's e-mails only the invitation (reminders go to those who have not answered yet).
 ANONYMOUS_INVITATION_FILTERS = {
-    "echec": ("Invitation en échec", Q(messages__number=0, messages__status__in=_FAILED)),
+    "echec": (
+        "Invitation en échec ou incertaine",
+        Q(messages__number=0, messages__status__in=_FAILED),
+    ),
     "desinscrit": INVITATION_FILTERS["desinscrit"],
     "sans-email": INVITATION_FILTERS["sans-email"],
 }
@@ -531,7 +537,7 @@ def _listed_messages(campaign: Campaign) -> QuerySet:
 
 
 INVITATIONS_PER_PAGE = 50
-FAILURES_SHOWN = 20
+PROBLEMS_PER_PAGE = 20
 
 
 def campaign_list(campaigns: QuerySet) -> list[Campaign]:
@@ -555,20 +561,29 @@ def campaign_list(campaigns: QuerySet) -> list[Campaign]:
 @dataclass
 class CampaignFollowUp:
     stats: dict[str, int | float | None]
-    message_stats: dict[str, int]
+    message_counts: list[StateCount]  # one per state of the outbox, pending split in two
     page: Page
     current: str
-    failures: list[Message]
+    problems: Page  # failed, uncertain and bounced messages, with their reason
+    seen_at: dt.datetime  # when these were read: a resend takes only what was seen
     preview: int | None
     filters: dict[str, tuple[str, Q]]
 
 
 def campaign_follow_up(
-    campaign: Campaign, *, filter_key: str = "", page_number: str | None = None
+    campaign: Campaign,
+    *,
+    filter_key: str = "",
+    page_number: str | None = None,
+    problems_page: str | None = None,
+    now: dt.datetime | None = None,
 ) -> CampaignFollowUp:
-    """The campaign page: invitation and e-mail counts, one page of invitees (filtered by one of
-    `invitation_filters`), the latest sending failures, and the population before the launch.
-    In an anonymous campaign nothing per person says who answered: counts only."""
+    """The campaign page: invitation counts, one page of invitees (filtered by one of
+    `invitation_filters`), the e-mails by state and one page of those that need a person
+    (failed, uncertain, bounced), and the population before the launch. In an anonymous
+    campaign nothing per person says who answered: counts only, and of each invitee's e-mails
+    only the invitation (a reminder goes to those who have not answered)."""
+    now = now or timezone.now()
     invitations = Invitation.objects.filter(campaign=campaign)
     stats = invitations.aggregate(
         invited=Count("pk"),
@@ -578,12 +593,7 @@ def campaign_follow_up(
         unsubscribed=Count("pk", filter=Q(unsubscribed_at__isnull=False)),
     )
     stats["rate"] = _pct(stats["answered"], stats["invited"])
-    message_stats = dict(
-        Message.objects.filter(invitation__campaign=campaign)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    messages = Message.objects.filter(invitation__campaign=campaign)
     filters = invitation_filters(campaign)
     current = filter_key if filter_key in filters else ""
     if current:
@@ -594,18 +604,31 @@ def campaign_follow_up(
     page = Paginator(
         invitations.order_by("last_name", "first_name", "pk"), INVITATIONS_PER_PAGE
     ).get_page(page_number)
-    failures = list(
-        Message.objects.filter(
-            invitation__campaign=campaign,
-            status__in=[Message.Status.FAILED, Message.Status.BOUNCED],
-        )
-        .select_related("invitation")
-        .order_by("-claimed_at")[:FAILURES_SHOWN]
-    )
+    listed = messages.filter(number=0) if campaign.anonymous else messages
+    problems = Paginator(
+        outbox_problems(listed).select_related("invitation"), PROBLEMS_PER_PAGE
+    ).get_page(problems_page)
     preview = None
     if campaign.launched_at is None and campaign.population.get("source", "buyers") == "buyers":
         preview = campaign.population_buyers().count()
-    return CampaignFollowUp(stats, message_stats, page, current, failures, preview, filters)
+    return CampaignFollowUp(
+        stats=stats,
+        message_counts=outbox_counts(messages, now=now),
+        page=page,
+        current=current,
+        problems=problems,
+        seen_at=now,
+        preview=preview,
+        filters=filters,
+    )
+
+
+def campaign_resendable(campaign: Campaign, status: str, seen_at: dt.datetime) -> int:
+    """How many of a campaign's messages in this state a resend would take (last tried before
+    `seen_at`, what the person saw)."""
+    return Message.objects.filter(
+        invitation__campaign=campaign, status=status, claimed_at__lte=seen_at
+    ).count()
 
 
 # Exports -------------------------------------------------------------------------------------

@@ -18,6 +18,11 @@ urlpatterns = [
         name="campaign_launch",
     ),
     path(
+        "enquetes/<int:campaign_id>/renvoyer/",
+        campaigns.campaign_messages_resend_view,
+        name="campaign_messages_resend",
+    ),
+    path(
         "enquetes/<int:campaign_id>/import/",
         campaigns.population_import,
         name="population_import",

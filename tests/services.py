@@ -50,16 +50,14 @@ def _database_url() -> str:
     return f"postgres://{auth}@{host}:{port}/{s['NAME']}"
 
 
-@pytest.fixture
-def celery_worker(redis_url_or_skip, transactional_db):
-    """A real worker process on the real broker and the test database; tasks leave the process."""
-    database_url = _database_url()
-    celery_app.control.purge()
+def worker_start() -> subprocess.Popen:
+    """Start a real worker process on the real broker and the test database (the environment
+    of this process at this moment); returns once it answers a ping."""
     env = {
         **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url_or_skip,
-        "CELERY_BROKER_URL": redis_url_or_skip,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": celery_app.conf.broker_url,
+        "CELERY_BROKER_URL": celery_app.conf.broker_url,
         "DB_CONN_MAX_AGE": "0",
     }
     process = subprocess.Popen(
@@ -67,21 +65,38 @@ def celery_worker(redis_url_or_skip, transactional_db):
             sys.executable, "-m", "celery", "-A", "coopqualite", "worker",
             "--pool=solo", "--concurrency=1", "--loglevel=warning",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "--hostname", f"test-{os.getpid()}@%h",
+            "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
         ],
         env=env,
     )  # fmt: skip
-    celery_app.conf.task_always_eager = False
+    deadline = time.monotonic() + 30
+    while not celery_app.control.ping(timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            worker_stop(process)
+            pytest.fail("Le worker Celery n'a pas démarré")
+    return process
+
+
+def worker_stop(process: subprocess.Popen) -> None:
+    process.terminate()
     try:
-        deadline = time.monotonic() + 30
-        while not celery_app.control.ping(timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("Le worker Celery n'a pas démarré")
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def celery_worker(redis_url_or_skip, transactional_db):
+    """A real worker process on the real broker and the test database; tasks leave the process."""
+    _database_url()  # PostgreSQL, or skip
+    celery_app.control.purge()
+    celery_app.conf.task_always_eager = False
+    process = None
+    try:
+        process = worker_start()
         yield process
     finally:
         celery_app.conf.task_always_eager = True
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        if process is not None:
+            worker_stop(process)

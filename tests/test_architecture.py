@@ -139,3 +139,17 @@ def test_only_service_modules_queue_tasks():
     ]
 
     assert wrong == []
+
+
+def test_the_outbox_imports_no_app():
+    """Features register their kind with the outbox (coopqualite.outbox.kinds); the outbox
+    knows none of them."""
+    wrong = [
+        (module, target)
+        for module, targets in _graph().items()
+        if module.startswith("coopqualite.outbox")
+        for target in sorted(targets)
+        if target.split(".")[0] in APPS
+    ]
+
+    assert wrong == []

@@ -126,6 +126,7 @@ MATRIX = {
     "campaign_new":              ("200",       "200",       "403",       "403",       "login"),
     "campaign_detail":           ("200",       "200",       "403",       "403",       "login"),
     "campaign_launch":           ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
+    "campaign_messages_resend":  ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
     "population_import":         ("200",       "200",       "403",       "403",       "login"),
     # An import is confirmed by whoever uploaded it (staff here): 404 for the director.
     "population_import_confirm": ("405/302",   "405/404",   "405/403",   "405/403",   "login"),

@@ -11,7 +11,7 @@ from cooperatives.forms import BuyerFileForm
 from cooperatives.models import JourneyStep, Programme
 from coopqualite.widgets import DateInput
 from enquetes.library import TEMPLATES
-from enquetes.models import Campaign, Questionnaire, Response
+from enquetes.models import Campaign, Message, Questionnaire, Response
 
 
 class CampaignForm(forms.ModelForm):
@@ -98,3 +98,37 @@ class ChannelForm(forms.Form):
         widget=forms.RadioSelect,
         initial="phone",
     )
+
+
+class ResendForm(forms.Form):
+    """Resend a campaign's failed e-mails, or its uncertain ones once confirmed; only those the
+    person saw listed (`vu_le`: when the page was drawn)."""
+
+    etat = forms.ChoiceField(
+        choices=[
+            (Message.Status.FAILED, "en échec"),
+            (Message.Status.UNCERTAIN, "à l'état incertain"),
+        ],
+        error_messages={
+            "required": "Choisissez les e-mails à renvoyer.",
+            "invalid_choice": "Seuls les e-mails en échec ou incertains peuvent être renvoyés.",
+        },
+    )
+    vu_le = forms.DateTimeField(
+        error_messages={
+            "required": "Rechargez la page de la campagne, puis renvoyez.",
+            "invalid": "Rechargez la page de la campagne, puis renvoyez.",
+        }
+    )
+    confirmation = forms.BooleanField(
+        required=False,
+        label="Je sais que ces personnes ont peut-être déjà reçu ce message, et je le renvoie.",
+    )
+
+    @property
+    def uncertain(self) -> bool:
+        return self.cleaned_data["etat"] == Message.Status.UNCERTAIN
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.uncertain and not self.cleaned_data["confirmation"]

@@ -22,6 +22,7 @@ from cooperatives.models import (
     TenantQuerySet,
     journey_step_conditions,
 )
+from coopqualite.outbox.models import OutboxMessage, OutboxQuerySet
 from enquetes.models.questionnaires import KeyStep, Questionnaire, SurveyKind
 
 TOKEN_PREFIX_LENGTH = 12
@@ -276,44 +277,34 @@ class Invitation(models.Model):
         return (now or timezone.now()) > self.expires_at
 
 
-class Message(models.Model):
+class MessageQuerySet(TenantQuerySet, OutboxQuerySet):
+    pass
+
+
+class Message(OutboxMessage):
     """One intended e-mail to an invitee: number 0 is the invitation, 1.. the reminders.
 
-    The row is written before anything is sent; a sender claims it by a conditional update
-    (pending → sending) and only the winner talks to the SMTP server, so a retried task, a second
-    worker or a crash after the send never sends the same message twice.
+    The first kind of the outbox (`coopqualite.outbox`): the row is written before anything is
+    sent, claimed by one sender, and its state says honestly what became of it. The kind itself
+    (how the e-mail is built, when it is cancelled) is in `enquetes.services.sending`.
     """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "À envoyer"
-        SENDING = "sending", "Envoi en cours"
-        SENT = "sent", "Envoyé"
-        FAILED = "failed", "Échec"
-        BOUNCED = "bounced", "Adresse refusée"
-        CANCELLED = "cancelled", "Annulé"
 
     cooperative_path = "invitation__campaign__cooperative"
 
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="messages")
     number = models.PositiveSmallIntegerField("numéro")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TenantQuerySet.as_manager()
+    objects = MessageQuerySet.as_manager()
 
-    class Meta:
+    class Meta(OutboxMessage.Meta):
         verbose_name = "message"
         ordering = ["invitation", "number"]
         constraints = [
+            *OutboxMessage.Meta.constraints,
             models.UniqueConstraint(
                 fields=["invitation", "number"], name="message_one_per_invitation_and_number"
             ),
         ]
-        indexes = [models.Index(fields=["status", "claimed_at"])]
 
     def __str__(self) -> str:
         return f"{'Relance ' + str(self.number) if self.number else 'Invitation'} ({self.status})"

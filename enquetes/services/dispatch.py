@@ -1,34 +1,36 @@
-"""Starting e-mails: launching a campaign and the periodic dispatch. Each plans `Message` rows
-and queues them for the Celery workers once the transaction commits.
+"""Starting e-mails: launching a campaign, the periodic dispatch, and resending on request.
+Each writes `Message` rows (or puts them back to pending) and queues them through the outbox
+(`coopqualite.outbox.services.dispatch`) once the transaction commits.
 
-The one module of the app that queues tasks: it imports `enquetes.tasks`, which imports only
-the modules that do the work (`services.sending`). Views, the `dispatch_surveys` command and the
-periodic task (`enquetes.periodic`) call these functions.
+Views, the `dispatch_surveys` command and the periodic task (`enquetes.periodic`) call these
+functions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import transaction
 
-from enquetes import tasks
-from enquetes.models import Campaign
+from coopqualite.outbox.services.dispatch import outbox_dispatch, outbox_enqueue
+from coopqualite.outbox.services.sending import outbox_resend
+from enquetes.models import Campaign, Message
 from enquetes.services import campaigns, sending
 
-BATCH = 50  # messages per task: one SMTP connection each
+KIND = sending.SURVEY_MESSAGES.name
 
 
-def messages_enqueue(*, campaign: Campaign | None = None) -> int:
-    """Queue the pending messages (of one campaign, or all) in batches, once the current
-    transaction commits. Queuing twice is harmless: a sender claims each row before sending."""
-    ids = sending.pending_message_ids(campaign=campaign)
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        transaction.on_commit(partial(tasks.messages_send_task.delay, batch))
-    return len(ids)
+def messages_enqueue(*, campaign: Campaign, now: dt.datetime) -> int:
+    """Queue the due messages of one campaign, once the current transaction commits. Queuing
+    twice is harmless: a sender claims each row before sending."""
+    ids = list(
+        Message.objects.filter(invitation__campaign=campaign)
+        .due(now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return outbox_enqueue(kind=KIND, ids=ids, now=now)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def campaign_launch(*, campaign: Campaign, now: dt.datetime) -> LaunchResult:
     with transaction.atomic():
         invited = campaigns.campaign_start(campaign=campaign, now=now)
         sending.messages_plan(now=now, campaign=campaign)
-        queued = messages_enqueue(campaign=campaign)
+        queued = messages_enqueue(campaign=campaign, now=now)
     return LaunchResult(invited=invited, queued=queued)
 
 
@@ -52,16 +54,34 @@ def campaign_launch(*, campaign: Campaign, now: dt.datetime) -> LaunchResult:
 class DispatchResult:
     invited: int  # key-step buyers who became due
     planned: int  # invitation and reminder e-mails planned
-    swept: int  # e-mails left "sending" by a crash, now failed
+    swept: int  # e-mails left "sending" by a dead worker, now uncertain
     queued: int  # e-mails queued for sending
 
 
 def surveys_dispatch(*, now: dt.datetime) -> DispatchResult:
     """The periodic work: invite the key-step buyers who became due, plan invitations and
-    reminders, mark the messages stuck by a crash, and queue what is pending."""
+    reminders, then the outbox's dispatch: mark what dead workers left, queue what is due."""
     with transaction.atomic():
         invited = campaigns.key_step_invitations_create(now=now)
         planned = sending.messages_plan(now=now)
-        swept = sending.messages_sweep(now=now)
-        queued = messages_enqueue()
-    return DispatchResult(invited=invited, planned=planned, swept=swept, queued=queued)
+        outbox = outbox_dispatch(now=now)
+    return DispatchResult(
+        invited=invited, planned=planned, swept=outbox.swept, queued=outbox.queued
+    )
+
+
+def campaign_messages_resend(
+    *, campaign: Campaign, uncertain: bool, seen_at: dt.datetime, now: dt.datetime
+) -> int:
+    """Send again the failed messages of a campaign (never handed to the server), or — asked
+    knowingly — its uncertain ones (the server may have them): those the person saw on the
+    page (last try before `seen_at`), so that a second click resends nothing twice. Returns
+    how many were queued."""
+    status = Message.Status.UNCERTAIN if uncertain else Message.Status.FAILED
+    with transaction.atomic():
+        ids = outbox_resend(
+            messages=Message.objects.filter(invitation__campaign=campaign),
+            statuses=[status],
+            seen_at=seen_at,
+        )
+        return outbox_enqueue(kind=KIND, ids=ids, now=now)

@@ -16,10 +16,10 @@ from enquetes import selectors
 from enquetes.answering.forms import ResponseEntryForm
 from enquetes.answering.saving import AlreadyAnswered, response_enter
 from enquetes.answering.snapshot import snapshot_of
-from enquetes.forms.staff import CampaignForm, ChannelForm, ImportForm
-from enquetes.models import Campaign, Invitation, PopulationImport
+from enquetes.forms.staff import CampaignForm, ChannelForm, ImportForm, ResendForm
+from enquetes.models import Campaign, Invitation, Message, PopulationImport
 from enquetes.services.campaigns import CampaignError, campaign_create
-from enquetes.services.dispatch import campaign_launch
+from enquetes.services.dispatch import campaign_launch, campaign_messages_resend
 from enquetes.services.importing import (
     ImportFileError,
     ImportRejected,
@@ -52,7 +52,10 @@ def campaign_detail(request, campaign_id: int):
     # The invitation list names people; results are elsewhere.
     campaign = get_object_for(request.user, Permission.READ_BUYERS, Campaign, pk=campaign_id)
     follow_up = selectors.campaign_follow_up(
-        campaign, filter_key=request.GET.get("filtre", ""), page_number=request.GET.get("page")
+        campaign,
+        filter_key=request.GET.get("filtre", ""),
+        page_number=request.GET.get("page"),
+        problems_page=request.GET.get("envois"),
     )
     return render(
         request,
@@ -60,15 +63,46 @@ def campaign_detail(request, campaign_id: int):
         {
             "campaign": campaign,
             "stats": follow_up.stats,
-            "message_stats": follow_up.message_stats,
+            "message_counts": follow_up.message_counts,
             "page": follow_up.page,
             "filters": follow_up.filters,
             "current": follow_up.current,
-            "failures": follow_up.failures,
+            "problems": follow_up.problems,
+            "seen_at": follow_up.seen_at,
             "preview": follow_up.preview,
             "can_edit": request.user.may(Permission.EDIT, campaign.cooperative),
         },
     )
+
+
+@require_POST
+def campaign_messages_resend_view(request, campaign_id: int):
+    """Failed e-mails at once; uncertain ones only after a confirmation page (same address)."""
+    campaign = get_object_for(request.user, Permission.EDIT, Campaign, pk=campaign_id)
+    form = ResendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("campaign_detail", campaign_id=campaign.pk)
+    seen_at = form.cleaned_data["vu_le"]
+    if form.needs_confirmation:
+        count = selectors.campaign_resendable(campaign, Message.Status.UNCERTAIN, seen_at)
+        return render(
+            request,
+            "enquetes/campaign_resend_confirm.html",
+            {"campaign": campaign, "form": form, "count": count, "seen_at": seen_at},
+        )
+    queued = campaign_messages_resend(
+        campaign=campaign, uncertain=form.uncertain, seen_at=seen_at, now=timezone.now()
+    )
+    if queued:
+        messages.success(
+            request, f"{format_count(queued, 'e-mail remis', 'e-mails remis')} en file d'envoi."
+        )
+    else:
+        messages.info(
+            request, "Aucun e-mail à renvoyer : ils ont déjà été remis en file ou envoyés."
+        )
+    return redirect("campaign_detail", campaign_id=campaign.pk)
 
 
 @require_POST

@@ -12,9 +12,11 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from coopqualite.outbox.services import dispatch as outbox_dispatch
+from coopqualite.outbox.services.sending import outbox_send
 from enquetes import periodic
 from enquetes.models import Campaign, Invitation, KeyStep, Message, SurveyKind
-from enquetes.services import dispatch, sending
+from enquetes.services import sending
 from enquetes.services.campaigns import CampaignError, campaign_start
 from enquetes.services.dispatch import LaunchResult, campaign_launch, surveys_dispatch
 from tests import factories
@@ -106,8 +108,8 @@ def test_the_launch_page_says_what_was_done_in_french(client, staff_a, coop_a, p
 @pytest.fixture
 def due_work(coop_a, programme_a):
     """At NOW (the clock stands still there): a triennial campaign whose three invitations are
-    not planned yet, a key-step buyer who became due, and an e-mail left "sending" by a crash
-    an hour ago."""
+    not planned yet, a key-step buyer who became due, and an e-mail left "sending" by a dead
+    worker an hour ago."""
     traveller = time_machine.travel(NOW, tick=False)
     traveller.start()
     triennial = campaign_launched(
@@ -146,7 +148,7 @@ def test_the_dispatch_invites_plans_sweeps_and_queues(
     assert (result.invited, result.planned, result.swept, result.queued) == (1, 4, 1, 4)
     assert len(mailoutbox) == 4
     due_work.refresh_from_db()
-    assert due_work.status == Message.Status.FAILED
+    assert due_work.status == Message.Status.UNCERTAIN
 
 
 def _by_command() -> dict:
@@ -168,10 +170,10 @@ def test_the_command_and_the_periodic_task_run_the_same_dispatch(
 
     assert len(mailoutbox) == 4
     assert Message.objects.filter(status=Message.Status.SENT).count() == 4
-    assert Message.objects.get(pk=due_work.pk).status == Message.Status.FAILED
+    assert Message.objects.get(pk=due_work.pk).status == Message.Status.UNCERTAIN
     if door is _by_command:
         assert answer["output"] == (
-            "1 acquéreur invité, 4 e-mails planifiés, 1 envoi interrompu marqué en échec, "
+            "1 acquéreur invité, 4 e-mails planifiés, 1 envoi interrompu marqué incertain, "
             "4 e-mails mis en file d'envoi.\n"
         )
     else:
@@ -182,7 +184,7 @@ def test_the_dispatch_queues_pending_e_mails_in_batches(
     coop_a, programme_a, monkeypatch, django_capture_on_commit_callbacks
 ):
     campaign_launched(cooperative=coop_a, programme=programme_a, buyers=5, now=NOW)
-    monkeypatch.setattr(dispatch, "BATCH", 2)
+    monkeypatch.setattr(outbox_dispatch, "BATCH", 2)
 
     with django_capture_on_commit_callbacks(execute=False) as queued:
         result = surveys_dispatch(now=NOW)
@@ -195,23 +197,25 @@ def test_the_dispatch_queues_pending_e_mails_in_batches(
 
 
 def test_each_outcome_is_logged_with_ids_only_never_the_token_the_address_or_the_name(
-    coop_a, programme_a, smtp_server, caplog
+    coop_a, programme_a, smtp_server, caplog, time_machine
 ):
+    time_machine.move_to(NOW, tick=False)
     campaign = campaign_launched(cooperative=coop_a, programme=programme_a, buyers=3, now=NOW)
     sending.messages_plan(now=NOW, campaign=campaign)
     sent, refused, answered = Message.objects.select_related("invitation").order_by("pk")
     smtp_server.refuse(refused.invitation.email, 550)
     Invitation.objects.filter(pk=answered.invitation_id).update(answered_at=NOW)
 
-    with caplog.at_level(logging.INFO, logger="enquetes.services.sending"):
-        sending.messages_send(message_ids=[sent.pk, refused.pk, answered.pk], now=NOW)
+    with caplog.at_level(logging.INFO, logger="coopqualite.outbox.services.sending"):
+        outbox_send(kind="enquetes.message", ids=[sent.pk, refused.pk, answered.pk])
 
     lines = [record.getMessage() for record in caplog.records]
     assert lines == [
-        f"message {sent.pk} (campaign {campaign.pk}, number 0): sent",
-        f"message {refused.pk} (campaign {campaign.pk}, number 0): bounced "
+        f"enquetes.message {sent.pk} (campaign {campaign.pk}, number 0): sent",
+        f"enquetes.message {refused.pk} (campaign {campaign.pk}, number 0): bounced "
         "(Adresse refusée par le serveur de messagerie (550))",
-        f"message {answered.pk} (campaign {campaign.pk}, number 0): cancelled (a déjà répondu)",
+        f"enquetes.message {answered.pk} (campaign {campaign.pk}, number 0): cancelled "
+        "(a déjà répondu)",
     ]
     secrets = [
         value

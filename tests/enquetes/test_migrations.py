@@ -4,9 +4,10 @@ import datetime as dt
 
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from cooperatives.models import JourneyStep
-from tests.enquetes.factories import campaign_create
+from tests.enquetes.factories import campaign_create, campaign_launched
 
 BEFORE = ("enquetes", "0002_invitation_draft")
 AFTER = ("enquetes", "0003_population_steps_perfect_completion")
@@ -50,3 +51,32 @@ def test_the_renaming_is_undone_when_migrating_backwards(coop_a):
     campaign.refresh_from_db()
     assert campaign.population == {"steps": ["parfait_achevement"]}
     _migrate(AFTER)
+
+
+def test_messages_the_old_sweep_failed_with_an_uncertain_note_become_uncertain(coop_a):
+    before = ("enquetes", "0003_population_steps_perfect_completion")
+    campaign = campaign_launched(cooperative=coop_a, buyers=2)
+    swept, abandoned = campaign.invitations.order_by("pk")
+    _migrate(before)
+    old = MigrationExecutor(connection).loader.project_state([before]).apps
+    Message = old.get_model("enquetes", "Message")
+    Message.objects.create(
+        invitation_id=swept.pk, number=0, status="failed", claimed_at=timezone.now(),
+        error="Envoi interrompu : état incertain, le message n'est pas renvoyé automatiquement.",
+    )  # fmt: skip
+    Message.objects.create(
+        invitation_id=abandoned.pk, number=0, status="failed", claimed_at=timezone.now(),
+        error="Abandon après 5 essais : Serveur de messagerie injoignable (ConnectionRefusedError)",
+    )  # fmt: skip
+    if connection.vendor == "postgresql":  # check the new rows now: the migration alters the table
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    _migrate(("enquetes", "0004_message_outbox"))
+
+    rows = dict(
+        type(campaign)
+        .objects.filter(pk=campaign.pk)
+        .values_list("invitations__pk", "invitations__messages__status")
+    )
+    assert rows == {swept.pk: "uncertain", abandoned.pk: "failed"}

@@ -1,0 +1,65 @@
+"""The kinds of e-mail the outbox sends: one concrete model each, registered at start-up.
+
+A feature registers its kind in its `AppConfig.ready()` (the outbox imports no feature):
+
+    kinds.register(kinds.Kind(model=Message, build=..., cancel_reason=..., related=(...)))
+
+The kind's name is its model's label ("enquetes.message"): it travels in the one Celery task
+(`outbox_send_task(kind, ids)`), and the one dispatcher walks every registered kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.core.mail import EmailMessage
+
+    from coopqualite.outbox.models import OutboxMessage
+
+
+def _never(message: OutboxMessage, now: dt.datetime) -> str:
+    return ""
+
+
+def _no_context(message: OutboxMessage) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    model: type[OutboxMessage]
+    # The e-mail of one row (its related rows are loaded: `related`). Raising fails the row.
+    build: Callable[[OutboxMessage], EmailMessage]
+    # Why this row must not be sent any more ("" to send it), checked just before the claim;
+    # a reason is stored on the row: French, for staff.
+    cancel_reason: Callable[[OutboxMessage, dt.datetime], str] = _never
+    # select_related() paths that `build`, `cancel_reason` and `log_context` read.
+    related: tuple[str, ...] = ()
+    # Ids only, for the logs (never an address, a name or a token): "campaign 3, number 1".
+    log_context: Callable[[OutboxMessage], str] = _no_context
+
+    @property
+    def name(self) -> str:
+        return self.model._meta.label_lower
+
+
+_registry: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> None:
+    _registry[kind.name] = kind
+
+
+def get(name: str) -> Kind:
+    try:
+        return _registry[name]
+    except KeyError:
+        raise LookupError(f"outbox: no kind {name!r} registered") from None
+
+
+def registered() -> list[Kind]:
+    return list(_registry.values())

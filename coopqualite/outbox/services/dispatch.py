@@ -1,0 +1,46 @@
+"""Queuing outbox messages for the Celery workers: the one module of the outbox that imports
+`coopqualite.outbox.tasks`. Features queue through `outbox_enqueue`; the periodic dispatch
+(`outbox_dispatch`) sweeps and queues what is due, of every kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from coopqualite.outbox import kinds, tasks
+from coopqualite.outbox.services import sending
+
+BATCH = 50  # messages per task: one SMTP connection each
+
+
+def outbox_enqueue(*, kind: str, ids: list[int], now: dt.datetime) -> int:
+    """Queue these messages in batches once the current transaction commits, and note when
+    (the periodic dispatch leaves them to their task for a while). Queuing twice is harmless:
+    a sender claims each row before sending."""
+    if not ids:
+        return 0
+    kinds.get(kind).model.objects.filter(pk__in=ids).update(queued_at=now)
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        transaction.on_commit(lambda batch=batch: tasks.outbox_send_task.delay(kind, batch))
+    return len(ids)
+
+
+@dataclass(frozen=True)
+class OutboxDispatch:
+    swept: int  # messages left "sending" by a dead worker, now uncertain
+    queued: int  # messages queued for sending
+
+
+def outbox_dispatch(*, now: dt.datetime) -> OutboxDispatch:
+    """The safety net: mark what dead workers left, and queue every due message of every kind
+    that no task is known to hold (never one waiting for its retry time)."""
+    with transaction.atomic():
+        swept = sending.outbox_sweep(now=now)
+        queued = 0
+        for kind in kinds.registered():
+            ids = list(kind.model.objects.to_queue(now).order_by("pk").values_list("pk", flat=True))
+            queued += outbox_enqueue(kind=kind.name, ids=ids, now=now)
+    return OutboxDispatch(swept=swept, queued=queued)
