@@ -13,53 +13,55 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from django.core.mail import EmailMessage
 
     from coopqualite.outbox.models import OutboxMessage
 
+M = TypeVar("M", bound="OutboxMessage")
 
-def _never(message: OutboxMessage, now: dt.datetime) -> str:
+
+def _never(message: Any, now: dt.datetime) -> str:
     return ""
 
 
-def _no_context(message: OutboxMessage) -> str:
+def _no_context(message: Any) -> str:
     return ""
 
 
 @dataclass(frozen=True)
-class Kind:
-    model: type[OutboxMessage]
+class Kind(Generic[M]):
+    model: type[M]
     # The e-mail of one row (its related rows are loaded: `related`). Raising fails the row.
-    build: Callable[[OutboxMessage], EmailMessage]
+    build: Callable[[M], EmailMessage]
     # Why this row must not be sent any more ("" to send it), checked just before the claim;
     # a reason is stored on the row: French, for staff.
-    cancel_reason: Callable[[OutboxMessage, dt.datetime], str] = _never
+    cancel_reason: Callable[[M, dt.datetime], str] = _never
     # select_related() paths that `build`, `cancel_reason` and `log_context` read.
     related: tuple[str, ...] = ()
     # Ids only, for the logs (never an address, a name or a token): "campaign 3, number 1".
-    log_context: Callable[[OutboxMessage], str] = _no_context
+    log_context: Callable[[M], str] = _no_context
 
     @property
     def name(self) -> str:
         return self.model._meta.label_lower
 
 
-_registry: dict[str, Kind] = {}
+_registry: dict[str, Kind[Any]] = {}
 
 
-def register(kind: Kind) -> None:
+def register(kind: Kind[Any]) -> None:
     _registry[kind.name] = kind
 
 
-def get(name: str) -> Kind:
+def get(name: str) -> Kind[Any]:
     try:
         return _registry[name]
     except KeyError:
         raise LookupError(f"outbox: no kind {name!r} registered") from None
 
 
-def registered() -> list[Kind]:
+def registered() -> list[Kind[Any]]:
     return list(_registry.values())

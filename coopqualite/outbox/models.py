@@ -58,6 +58,14 @@ class OutboxQuerySet(models.QuerySet):
         return self.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - SENDING_TIMEOUT)
 
 
+def outbox_rows(model: type[OutboxMessage]) -> OutboxQuerySet:
+    """All the rows of a concrete outbox model, with the outbox's query vocabulary (its default
+    manager must come from a subclass of OutboxQuerySet)."""
+    rows = model._default_manager.all()
+    assert isinstance(rows, OutboxQuerySet), f"{model.__name__}: use an OutboxQuerySet manager"
+    return rows
+
+
 class OutboxMessage(models.Model):
     """One e-mail to send, at most once: claimed (pending → sending) by one worker before the
     SMTP conversation, then sent, bounced, failed (never handed to the server), uncertain (the

@@ -24,8 +24,11 @@ quote the address).
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
+from django.core.mail import EmailMessage
 from django.core.mail.backends import smtp as django_smtp
 from django.db import models
 
@@ -43,7 +46,13 @@ class Phase(models.TextChoices):
     ACCEPTED = "accepted", "message accepté"
 
 
-class _PhaseTracking:
+if TYPE_CHECKING:
+    _SMTP = smtplib.SMTP
+else:
+    _SMTP = object
+
+
+class _PhaseTracking(_SMTP):
     """Mixed into smtplib.SMTP: `phase` follows the message through the conversation.
 
     In `data()`, smtplib sends the DATA command, reads the 354 answer, then writes the message
@@ -53,11 +62,11 @@ class _PhaseTracking:
     phase: str = Phase.CONNECT
     _payload_next = False
 
-    def mail(self, sender, options=()):
+    def mail(self, sender: str, options: Sequence[str] = ()) -> tuple[int, bytes]:
         self.phase = Phase.ENVELOPE
         return super().mail(sender, options)
 
-    def data(self, msg):
+    def data(self, msg: Any) -> tuple[int, bytes]:
         self.phase = Phase.DATA
         try:
             code, reply = super().data(msg)
@@ -67,13 +76,13 @@ class _PhaseTracking:
             self.phase = Phase.ACCEPTED
         return code, reply
 
-    def getreply(self):
+    def getreply(self) -> tuple[int, bytes]:
         code, reply = super().getreply()
         if self.phase == Phase.DATA and code == 354:
             self._payload_next = True  # the next write is the message itself
         return code, reply
 
-    def send(self, s):
+    def send(self, s: Any) -> None:
         super().send(s)
         if self._payload_next:
             self._payload_next = False
@@ -92,19 +101,19 @@ class EmailBackend(django_smtp.EmailBackend):
     """Django's SMTP backend; `phase` tells how far the last message went, `is_open` whether
     the connection can take another message."""
 
-    def __init__(self, *args, timeout=None, **kwargs):
+    def __init__(self, *args: Any, timeout: float | None = None, **kwargs: Any) -> None:
         super().__init__(*args, timeout=timeout, **kwargs)
         if self.timeout is None:
             self.timeout = DEFAULT_TIMEOUT
 
     @property
-    def connection_class(self):
+    def connection_class(self) -> type[smtplib.SMTP]:
         return TrackingSMTP_SSL if self.use_ssl else TrackingSMTP
 
     @property
     def phase(self) -> str:
-        connection = self.connection or self._partial_connection
-        return Phase.CONNECT if connection is None else connection.phase
+        connection = self.connection or getattr(self, "_partial_connection", None)
+        return getattr(connection, "phase", Phase.CONNECT)
 
     @property
     def is_open(self) -> bool:
@@ -116,9 +125,11 @@ class EmailBackend(django_smtp.EmailBackend):
             self.close()
         self.open()
 
-    def _send(self, email_message):
-        self.connection.phase = Phase.PREPARE
-        return super()._send(email_message)
+    def _send(self, email_message: EmailMessage) -> bool:
+        connection = cast(_PhaseTracking, self.connection)
+        connection.phase = Phase.PREPARE
+        # Django's per-message hook, not declared by django-stubs.
+        return super()._send(email_message)  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -130,11 +141,11 @@ class Failure:
 RETRY, BOUNCED, FAILED, UNCERTAIN = "retry", "bounced", "failed", "uncertain"
 
 
-def _code(exc: BaseException) -> int | None:
+def _code(exc: Exception) -> int | None:
     return exc.smtp_code if isinstance(exc, smtplib.SMTPResponseException) else None
 
 
-def failure_of(exc: BaseException, phase: str | None) -> Failure:
+def failure_of(exc: Exception, phase: str | None) -> Failure:
     """What a failure to send one message means, given the phase it reached (None: unknown)."""
     code = _code(exc)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
@@ -142,11 +153,10 @@ def failure_of(exc: BaseException, phase: str | None) -> Failure:
         if smtp_error_is_transient(exc):
             return Failure(RETRY, f"Destinataire refusé pour l'instant par le serveur ({codes})")
         return Failure(BOUNCED, f"Adresse refusée par le serveur de messagerie ({codes})")
-    explicit = code is not None and 400 <= code < 600
     if phase == Phase.SUBMITTED or phase is None:
-        if explicit and code < 500:
+        if code is not None and 400 <= code < 500:
             return Failure(RETRY, f"Message refusé pour l'instant par le serveur ({code})")
-        if explicit:
+        if code is not None and 500 <= code < 600:
             return Failure(FAILED, f"Message refusé par le serveur de messagerie ({code})")
         if code is not None:
             what = f"réponse inattendue du serveur ({code})"

@@ -277,7 +277,8 @@ class Invitation(models.Model):
         return (now or timezone.now()) > self.expires_at
 
 
-class MessageQuerySet(TenantQuerySet, OutboxQuerySet):
+# Both bases have their own typed as_manager() in django-stubs: the override is only on paper.
+class MessageQuerySet(TenantQuerySet, OutboxQuerySet):  # type: ignore[override]
     pass
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -60,7 +61,7 @@ def messages_plan(*, now: dt.datetime, campaign: Campaign | None = None) -> int:
     return created
 
 
-def _build(message: Message):
+def _build(message: Message) -> EmailMultiAlternatives:
     return survey_invitation(message.invitation, reminder=message.number)
 
 

@@ -81,7 +81,7 @@ def campaign_messages_resend_view(request, campaign_id: int):
     campaign = get_object_for(request.user, Permission.EDIT, Campaign, pk=campaign_id)
     form = ResendForm(request.POST)
     if not form.is_valid():
-        messages.error(request, next(iter(form.errors.values()))[0])
+        messages.error(request, str(next(iter(form.errors.values()))[0]))
         return redirect("campaign_detail", campaign_id=campaign.pk)
     seen_at = form.cleaned_data["vu_le"]
     if form.needs_confirmation:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 
 from coopqualite.outbox import kinds, tasks
+from coopqualite.outbox.models import outbox_rows
 from coopqualite.outbox.services import sending
 
 BATCH = 50  # messages per task: one SMTP connection each
@@ -21,10 +23,10 @@ def outbox_enqueue(*, kind: str, ids: list[int], now: dt.datetime) -> int:
     a sender claims each row before sending."""
     if not ids:
         return 0
-    kinds.get(kind).model.objects.filter(pk__in=ids).update(queued_at=now)
+    outbox_rows(kinds.get(kind).model).filter(pk__in=ids).update(queued_at=now)
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        transaction.on_commit(lambda batch=batch: tasks.outbox_send_task.delay(kind, batch))
+        transaction.on_commit(partial(tasks.outbox_send_task.delay, kind, batch))
     return len(ids)
 
 
@@ -41,6 +43,8 @@ def outbox_dispatch(*, now: dt.datetime) -> OutboxDispatch:
         swept = sending.outbox_sweep(now=now)
         queued = 0
         for kind in kinds.registered():
-            ids = list(kind.model.objects.to_queue(now).order_by("pk").values_list("pk", flat=True))
+            ids = list(
+                outbox_rows(kind.model).to_queue(now).order_by("pk").values_list("pk", flat=True)
+            )
             queued += outbox_enqueue(kind=kind.name, ids=ids, now=now)
     return OutboxDispatch(swept=swept, queued=queued)

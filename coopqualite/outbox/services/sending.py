@@ -36,14 +36,15 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import connection, connections, router, transaction
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection, connections, models, router, transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coopqualite.formats import format_count
 from coopqualite.outbox import kinds
-from coopqualite.outbox.models import OutboxMessage, OutboxStatus, due_q
+from coopqualite.outbox.models import OutboxMessage, OutboxStatus, due_q, outbox_rows
 from coopqualite.outbox.selectors import RESENDABLE
 from coopqualite.outbox.smtp import RETRY, Failure, Phase, failure_of
 
@@ -122,7 +123,8 @@ def outbox_send(*, kind: str, ids: Iterable[int]) -> SendReport:
     wanted = list(dict.fromkeys(ids))
     report = SendReport()
     rows = collections.deque(
-        spec.model.objects.filter(pk__in=wanted)
+        outbox_rows(spec.model)
+        .filter(pk__in=wanted)
         .due(now())
         .select_related(*spec.related)
         .order_by("pk")
@@ -147,7 +149,8 @@ def outbox_send(*, kind: str, ids: Iterable[int]) -> SendReport:
                 continue
             if not won:  # another worker has it: keep only the rows still due
                 still_due = set(
-                    spec.model.objects.filter(pk__in=[m.pk for m in rows])
+                    outbox_rows(spec.model)
+                    .filter(pk__in=[m.pk for m in rows])
                     .due(at)
                     .values_list("pk", flat=True)
                 )
@@ -159,6 +162,7 @@ def outbox_send(*, kind: str, ids: Iterable[int]) -> SendReport:
             _count(report, done)
             if done.server_down:
                 until = done.next_attempt_at
+                assert until is not None  # a retry has its time
                 _step(spec, done, None, at)
                 done = None
                 report.deferred = _defer(spec.model, [m.pk for m in rows], until, report)
@@ -196,7 +200,7 @@ def _step(
         with transaction.atomic(using=db):
             recorded = done is not None and _write(model, done)
             won = message is not None and _take(model, message.pk, at, cancel)
-    if recorded:
+    if done is not None and recorded:
         detail = done.reason
         if done.next_attempt_at is not None:
             detail = f"next try at {done.next_attempt_at.isoformat()}: {detail}"
@@ -204,19 +208,19 @@ def _step(
     elif done is not None:
         log.warning("%s %s: outcome not written, the row is no longer this worker's", spec.name,
                     done.message.pk)  # fmt: skip
-    if won and cancel:
+    if message is not None and won and cancel:
         _log(spec, message, Status.CANCELLED, cancel)
     return won
 
 
 def _write(model: type[OutboxMessage], outcome: _Outcome) -> bool:
     mine = Q(pk=outcome.message.pk, status=Status.SENDING, claimed_at=outcome.claimed_at)
-    return model.objects.filter(mine).update(**_outcome_values(outcome)) == 1
+    return outbox_rows(model).filter(mine).update(**_outcome_values(outcome)) == 1
 
 
 def _take(model: type[OutboxMessage], pk: int, at: dt.datetime, cancel: str) -> bool:
     values = _cancel_values(cancel) if cancel else _claim_values(at)
-    return model.objects.filter(due_q(at), pk=pk).update(**values) == 1
+    return outbox_rows(model).filter(due_q(at), pk=pk).update(**values) == 1
 
 
 def _step_in_one_statement(
@@ -251,7 +255,9 @@ def _step_sql(model: type[OutboxMessage], cancel: bool) -> str:
     table = quote(model._meta.db_table)
 
     def column(name: str) -> str:
-        return quote(model._meta.get_field(name).column)
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field) and field.column
+        return quote(field.column)
 
     pk, status, claimed_at = quote(model._meta.pk.column), column("status"), column("claimed_at")
     attempts, first, next_at = (
@@ -303,7 +309,7 @@ def _cancel_values(reason: str) -> dict:
 
 
 def _attempt(
-    spec: kinds.Kind, backend, message: OutboxMessage, *, claimed_at: dt.datetime
+    spec: kinds.Kind, backend: BaseEmailBackend, message: OutboxMessage, *, claimed_at: dt.datetime
 ) -> _Outcome:
     """Build and send one claimed message; what happened, not written yet."""
     try:
@@ -356,7 +362,7 @@ def _retry_slot(at: dt.datetime) -> dt.datetime:
 def _count(report: SendReport, outcome: _Outcome) -> None:
     if outcome.status == Status.PENDING:
         report.retrying += 1
-        if outcome.countdown:
+        if outcome.countdown and outcome.next_attempt_at is not None:
             slot = _retry_slot(outcome.next_attempt_at)
             report.retries.setdefault(slot, []).append(outcome.message.pk)
     else:
@@ -371,12 +377,13 @@ def _defer(
         return 0
     countdown = until - now() <= COUNTDOWN_MAX
     deferred = list(
-        model.objects.filter(pk__in=ids)
+        outbox_rows(model)
+        .filter(pk__in=ids)
         .due(until)
         .exclude(next_attempt_at=until)
         .values_list("pk", flat=True)
     )
-    model.objects.filter(pk__in=deferred, status=Status.PENDING).update(
+    outbox_rows(model).filter(pk__in=deferred, status=Status.PENDING).update(
         next_attempt_at=until, queued_at=until if countdown else None
     )
     if countdown and deferred:
@@ -406,11 +413,12 @@ def outbox_sweep(*, now: dt.datetime) -> int:
     never sent again automatically. Returns how many."""
     swept = 0
     for spec in kinds.registered():
-        ids = list(spec.model.objects.stuck(now).values_list("pk", flat=True))
+        ids = list(outbox_rows(spec.model).stuck(now).values_list("pk", flat=True))
         if not ids:
             continue
         count = (
-            spec.model.objects.filter(pk__in=ids)
+            outbox_rows(spec.model)
+            .filter(pk__in=ids)
             .stuck(now)
             .update(status=Status.UNCERTAIN, reason=INTERRUPTED, next_attempt_at=None)
         )
@@ -435,7 +443,7 @@ def outbox_resend(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        model.objects.filter(pk__in=ids).update(
+        outbox_rows(model).filter(pk__in=ids).update(
             status=Status.PENDING, attempts=0, first_attempt_at=None, next_attempt_at=None,
             queued_at=None, phase="", reason="",
         )  # fmt: skip
