@@ -211,14 +211,16 @@ class Twice:
 
     def __init__(self, task):
         self.task = task
+        self.app = task.app
+        self.name = task.name
         self.first_at: float | None = None
         self.batches = 0
 
-    def delay(self, kind, batch):
+    def apply_async(self, args, kwargs=None):
         if self.first_at is None:
             self.first_at = time.time()
-        self.task.delay(kind, batch)
-        self.task.delay(kind, batch)
+        self.task.apply_async(args, kwargs)
+        self.task.apply_async(args, kwargs)
         self.batches += 1
 
 

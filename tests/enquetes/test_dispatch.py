@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from coopqualite.outbox.services import dispatch as outbox_dispatch
 from coopqualite.outbox.services.sending import outbox_send
@@ -21,6 +22,7 @@ from enquetes.services.campaigns import CampaignError, campaign_start
 from enquetes.services.dispatch import LaunchResult, campaign_launch, surveys_dispatch
 from tests import factories
 from tests.enquetes.factories import buyers_create, campaign_create, campaign_launched
+from tests.faults import broker_at, closed_port
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=PARIS)
@@ -223,3 +225,27 @@ def test_each_outcome_is_logged_with_ids_only_never_the_token_the_address_or_the
         for value in (invitation.token, invitation.email, invitation.last_name)
     ]
     assert not [s for s in secrets if any(s in line for line in lines)]
+
+
+def test_a_launch_while_the_broker_is_down_loses_no_e_mail(
+    client, staff_a, coop_a, programme_a, smtp_server, django_capture_on_commit_callbacks
+):
+    buyers_create(programme=programme_a, count=2)
+    campaign = campaign_create(cooperative=coop_a)
+    client.force_login(staff_a)
+
+    down = f"redis://127.0.0.1:{closed_port()}/0"
+    with broker_at(down), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/enquetes/{campaign.pk}/lancer/")
+
+    assert response.status_code == 302
+    assert list(Message.objects.values_list("status", flat=True)) == ["pending", "pending"]
+    # The broker is back; the periodic dispatch queues them once their task is presumed lost.
+    with django_capture_on_commit_callbacks(execute=True):
+        soon = outbox_dispatch.outbox_dispatch(now=timezone.now() + dt.timedelta(minutes=9))
+    with django_capture_on_commit_callbacks(execute=True):
+        later = outbox_dispatch.outbox_dispatch(now=timezone.now() + dt.timedelta(minutes=10))
+
+    assert (soon.queued, later.queued) == (0, 2)
+    assert list(Message.objects.values_list("status", flat=True)) == ["sent", "sent"]
+    assert len(smtp_server.messages) == 2

@@ -10,6 +10,7 @@ from functools import partial
 
 from django.db import transaction
 
+from coopqualite import jobs
 from coopqualite.outbox import kinds, tasks
 from coopqualite.outbox.models import outbox_rows
 from coopqualite.outbox.services import sending
@@ -20,13 +21,15 @@ BATCH = 50  # messages per task: one SMTP connection each
 def outbox_enqueue(*, kind: str, ids: list[int], now: dt.datetime) -> int:
     """Queue these messages in batches once the current transaction commits, and note when
     (the periodic dispatch leaves them to their task for a while). Queuing twice is harmless:
-    a sender claims each row before sending."""
+    a sender claims each row before sending. A broker that cannot take the tasks loses
+    nothing: the rows stay pending, and the periodic dispatch queues them again later
+    (`models.REQUEUE_AFTER`)."""
     if not ids:
         return 0
     outbox_rows(kinds.get(kind).model).filter(pk__in=ids).update(queued_at=now)
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        transaction.on_commit(partial(tasks.outbox_send_task.delay, kind, batch))
+        transaction.on_commit(partial(jobs.enqueue, tasks.outbox_send_task, kind, batch))
     return len(ids)
 
 
