@@ -26,8 +26,10 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.mail.backends.smtp import EmailBackend as SMTPEmailBackend
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import load_backend
+from django.utils.module_loading import import_string
 
 from coopqualite.celery import app as celery_app
 
@@ -39,8 +41,6 @@ DEADLINE = 2.5  # seconds for every part together
 OK = "ok"
 ERROR = "error"
 DISABLED = "disabled"  # not configured, by design: tasks run in-process, mails go to files
-
-SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 
 def database_status() -> str:
@@ -75,7 +75,7 @@ def broker_status() -> str:
 
 
 def smtp_status() -> str:
-    if settings.EMAIL_BACKEND != SMTP_BACKEND:
+    if not issubclass(import_string(settings.EMAIL_BACKEND), SMTPEmailBackend):
         return DISABLED
     server: smtplib.SMTP
     if settings.EMAIL_USE_SSL:

@@ -127,7 +127,7 @@ def fill(mark: str) -> Cooperative:
         expires_at=campaign.closes_at,
         draft={"1": f"brouillon {mark}"},
     )
-    Message.objects.create(invitation=invitation, number=0, error=f"Erreur {mark}")
+    Message.objects.create(invitation=invitation, number=0, reason=f"Erreur {mark}")
     response = Response.objects.create(campaign=campaign, completed=True)
     comment = Question.objects.get(questionnaire=questionnaire, key="commentaire")
     Answer.objects.create(response=response, question=comment, text=f"Commentaire {mark}")

@@ -140,7 +140,7 @@ def test_an_smtp_timeout_of_20_seconds_is_set_with_an_smtp_server(environment):
 
     values = read_settings()
 
-    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["EMAIL_BACKEND"] == "coopqualite.outbox.smtp.EmailBackend"
     assert values["EMAIL_TIMEOUT"] == 20
 
 

@@ -146,6 +146,7 @@ def outbox_send(*, kind: str, ids: Iterable[int]) -> SendReport:
             done = None
             if cancel:
                 report.cancelled += won
+                report.skipped += not won
                 continue
             if not won:  # another worker has it: keep only the rows still due
                 still_due = set(
