@@ -129,7 +129,7 @@ def test_an_anonymous_campaign_page_does_not_show_which_reminders_were_cancelled
     answer(anonymous, answered)
     Message.objects.create(invitation=answered, number=0, status="sent", sent_at=timezone.now())
     Message.objects.create(
-        invitation=answered, number=1, status="cancelled", error="a déjà répondu"
+        invitation=answered, number=1, status="cancelled", reason="a déjà répondu"
     )
     Message.objects.create(invitation=waiting, number=0, status="sent", sent_at=timezone.now())
     Message.objects.create(invitation=waiting, number=1, status="sent", sent_at=timezone.now())

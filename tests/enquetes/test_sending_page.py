@@ -234,3 +234,19 @@ def test_in_an_anonymous_campaign_who_answered_shows_only_as_a_count_of_cancella
     assert stat(content, "Annulés") == "1"
     assert "a déjà répondu" not in content
     assert len(problem_rows(content)) == 1
+
+
+def test_in_an_anonymous_campaign_a_failed_reminder_is_counted_but_not_listed_by_name(
+    client, staff_a, coop_a
+):
+    """A reminder goes only to those who had not answered: listed by name, it would say so."""
+    campaign = campaign_with(coop_a, [("failed", "motif"), ("sent", "")], anonymous=True)
+    Message.objects.filter(status="sent").update(number=1, status="failed", sent_at=None)
+    client.force_login(staff_a)
+
+    content = page(client, campaign).content.decode()
+
+    assert stat(content, r"Échec \(non transmis\)") == "2"
+    rows = problem_rows(content)
+    assert len(rows) == 1
+    assert "Invitation" in rows[0] and "Relance" not in content
