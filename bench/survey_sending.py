@@ -357,8 +357,9 @@ def main() -> None:
     )
     if left:
         print(
-            f"LEFT PENDING: {left} reminders were skipped by every claim of their batch; the "
-            f"periodic dispatch (run once more now) queued {requeued} and {late} arrived "
+            f"LEFT PENDING: {left} reminders not sent when the wait ended (not reached yet, or "
+            f"skipped by every claim of their batch); the periodic dispatch (run once more now) "
+            f"queued {requeued} and {late} arrived "
             f"({len(counts):,} recipients reached in all)"
         )
 
