@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "simple_history",
     "coopqualite",
     "coopqualite.outbox",
+    "coopqualite.jobs",
     "cooperatives",
     "engagements",
     "enquetes",
@@ -254,6 +255,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# Background jobs a person waits for (coopqualite/jobs): a running job without a sign of life for
+# JOB_HEARTBEAT_TIMEOUT seconds lost its worker, a pending one not started after JOB_QUEUE_TIMEOUT
+# lost its message; the sweep queues it again (bounded) or fails it. Both stay well under the
+# visibility timeout above, after which Redis would hand an unacknowledged job out again anyway.
+JOB_HEARTBEAT_TIMEOUT = env_int("JOB_HEARTBEAT_TIMEOUT", 300)
+JOB_QUEUE_TIMEOUT = env_int("JOB_QUEUE_TIMEOUT", 15 * 60)
 # Periodic jobs, each in its app's periodic.py. Each entry expires before its next run so that a
 # backlog never piles up; each has a management command that does the same work for cron users.
 CELERY_BEAT_SCHEDULE = {
@@ -271,6 +278,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enquetes.periodic.surveys_dispatch_task",
         "schedule": timedelta(minutes=10),
         "options": {"expires": 60 * 9},
+    },
+    "jobs-sweep": {
+        "task": "coopqualite.jobs.periodic.jobs_sweep_task",
+        "schedule": timedelta(minutes=2),
+        "options": {"expires": 100},
     },
     "indicators-refresh": {
         "task": "engagements.periodic.indicators_refresh_task",

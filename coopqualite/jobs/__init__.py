@@ -1,4 +1,17 @@
-"""Putting a task on the queue from a web request without hanging it when the broker does."""
+"""Background jobs a person waits for (an import being written, an export, a report build).
+
+- `enqueue` (here): put a task on the queue from a web request without hanging it when the
+  broker does.
+- `models.Job`: the abstract state every such job keeps (status, progress, heartbeat, attempts,
+  error in French); a feature's concrete job model inherits it.
+- `kinds`: each concrete job model registers its task there (in its app's `ready()`), saying
+  whether the task may run again from the start after its worker died (idempotent).
+- `services`: queue, claim, report progress, finish, fail, retry and sweep a job. The sweep turns
+  a job whose worker died into "échec — relancer" (or queues it again, bounded), from the beat
+  schedule, the `sweep_jobs` command and the page that shows the job.
+
+Nothing here imports a feature.
+"""
 
 from __future__ import annotations
 
