@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The links of the demo's e-mails follow the address the portal is served on (`make demo PORT=8080`).
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: demo test install install-dev lint serve clean
 
@@ -23,15 +25,15 @@ $(VENV)/.installed-dev: requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## demo: install, migrate, load the demo cooperative and serve the portal on http://127.0.0.1:8000
+## demo: install, migrate, load the demo cooperative and serve the portal on http://$(HOST):$(PORT)
 demo: install
 	mkdir -p var
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "Portail : http://$(HOST):$(PORT)/   (Ctrl+C pour arrêter)"
 	@echo ""
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=true SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install what the tests need, run the static gates and the suite
 test: install-dev

@@ -11,6 +11,7 @@ admin.site.site_title = "Coopqualité"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "accounts/password_reset/",
         # The mail is sent by a task: the page answers alike for known and unknown addresses.

@@ -175,6 +175,21 @@ def enquetes_seed(*, cooperative: Cooperative, reference: dt.date, rng: random.R
     _indicators_from_surveys(cooperative=cooperative, reference=reference)
 
 
+def demo_invitation() -> Invitation | None:
+    """An invitation of the demo's running campaign still waiting for its answer: the buyer-side
+    link `seed_demo` prints (the same one on every run until someone answers it)."""
+    return (
+        Invitation.objects.filter(
+            campaign__cooperative__slug="horizon-habitat",
+            campaign__name="Un mois après la livraison",
+            answered_at=None,
+            unsubscribed_at=None,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def _answer_some(campaign: Campaign, rng: random.Random, share: float) -> None:
     """Responses of a nominative campaign, tied to their invitations."""
     questions = list(

@@ -233,3 +233,15 @@ def test_federation_page_queries_do_not_grow_with_cooperatives_programmes_and_lo
 
     assert many == few
     assert "Coop fédérée 4" in response.content.decode()
+
+
+def test_favicon_ico_redirects_to_the_static_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.ico"
+
+
+def test_every_page_declares_the_svg_icon(client, db):
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in (
+        client.get(reverse("home")).content.decode()
+    )

@@ -44,23 +44,33 @@ def snapshot() -> dict[str, list[tuple]]:
     }
 
 
-def seed():
-    call_command("seed_demo", stdout=io.StringIO())
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
 
 
 @pytest.fixture(scope="class")
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         try:
-            with override_settings(**SEED_SETTINGS):
-                seed()
-            yield
+            with override_settings(**SEED_SETTINGS, SITE_URL="http://demo.example:8123"):
+                output = seed()
+            yield output
         finally:
             transaction.set_rollback(True)
 
 
 @pytest.mark.usefixtures("seeded")
 class TestSeededDemo:
+    def test_the_printed_survey_link_opens_a_survey_on_the_site_url(self, db, seeded, client):
+        lines = seeded.splitlines()
+        link = lines[lines.index("Côté acquéreur, une enquête de démonstration à remplir :") + 1]
+        assert link.strip().startswith("http://demo.example:8123/r/")
+        response = client.get(link.strip().removeprefix("http://demo.example:8123"))
+        assert response.status_code == 200
+        assert "<h1>Votre livraison, un mois après</h1>" in response.content.decode()
+
     def test_the_seven_principles_are_those_of_the_charter(self, db):
         assert list(Principle.objects.order_by("position").values_list("code", flat=True)) == [
             code for code, _, _ in PRINCIPLES

@@ -31,6 +31,7 @@ from tests import factories
 PUBLIC_URL_NAMES = {
     "home",
     "healthz",
+    "favicon",
     "login",
     "logout",
     "password_reset",
@@ -72,6 +73,7 @@ MATRIX = {
     # Public pages and the user's own account
     "home":                      ("302",       "302",       "302",       "302",       "200"),
     "healthz":                   ("200/405",   "200/405",   "200/405",   "200/405",   "200/405"),
+    "favicon":                   ("301/405",   "301/405",   "301/405",   "301/405",   "301/405"),
     "login":                     ("200",       "200",       "200",       "200",       "200"),
     "logout":                    ("405/login", "405/login", "405/login", "405/login", "login"),
     "password_reset":            ("200",       "200",       "200",       "200",       "200"),

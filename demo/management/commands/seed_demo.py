@@ -3,12 +3,13 @@ import random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cooperatives.models import User
 from demo import builders
 from demo.engagements import engagements_seed
-from demo.enquetes import enquetes_seed
+from demo.enquetes import demo_invitation, enquetes_seed
 from demo.journey import journey_seed
 from rapports.models import Report
 from rapports.services.building import report_build
@@ -40,6 +41,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Comptes de démonstration (mot de passe : {builders.DEMO_PASSWORD}) :")
         for username, label in LOGINS:
             self.stdout.write(f"  {username:<20} {label}")
+        invitation = demo_invitation()
+        if invitation is not None:
+            link = settings.SITE_URL + reverse("survey_start", args=[invitation.token])
+            self.stdout.write("Côté acquéreur, une enquête de démonstration à remplir :")
+            self.stdout.write(f"  {link}")
 
     def _seed(self) -> None:
         reference = timezone.localdate()
