@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "engagements",
     "enquetes",
     "rapports",
+    "espace",
     "demo",
 ]
 
@@ -268,6 +269,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cooperatives.periodic.sessions_clear",
         "schedule": timedelta(hours=24),
         "options": {"expires": 60 * 60 * 23},
+    },
+    "buyer-sessions-purge": {
+        "task": "espace.periodic.buyer_sessions_purge",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 60 * 50},
     },
     "outbox-dispatch": {
         "task": "coopqualite.outbox.periodic.outbox_dispatch_task",

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("engagements.urls")),
     path("", include("enquetes.urls")),
     path("", include("rapports.urls")),
+    path("", include("espace.urls")),
 ]

@@ -7,7 +7,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["cooperatives", "engagements", "enquetes", "rapports"]  # each may import the earlier ones
+# Each may import the earlier ones; nothing imports the buyer's space.
+APPS = ["cooperatives", "engagements", "enquetes", "rapports", "espace"]
 PACKAGES = ["coopqualite", *APPS, "demo"]
 
 

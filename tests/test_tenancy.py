@@ -43,6 +43,11 @@ PUBLIC_URL_NAMES = {
     "survey_page",
     "survey_thanks",
     "unsubscribe",
+    # The buyer's space: buyers sign in with a link, not as users (tests/espace/).
+    "espace_home",
+    "espace_signin",
+    "espace_signin_link",
+    "espace_signout",
 }
 # Reached by every signed-in user (their own account), not cooperative data.
 OWN_ACCOUNT_URL_NAMES = {"password_change", "password_change_done"}
@@ -87,6 +92,11 @@ MATRIX = {
     "survey_page":               ("200",       "200",       "200",       "200",       "200"),
     "survey_thanks":             ("200/405",   "200/405",   "200/405",   "200/405",   "200/405"),
     "unsubscribe":               ("200",       "200",       "200",       "200",       "200"),
+    # The buyer's space: no buyer session here (staff accounts are not buyers)
+    "espace_home":               ("302/405",   "302/405",   "302/405",   "302/405",   "302/405"),
+    "espace_signin":             ("200/400",   "200/400",   "200/400",   "200/400",   "200/400"),
+    "espace_signin_link":        ("404",       "404",       "404",       "404",       "404"),
+    "espace_signout":            ("405/302",   "405/302",   "405/302",   "405/302",   "405/302"),
     # Programmes and buyers; the cooperative's settings
     "programme_list":            ("200",       "200",       "403",       "403",       "login"),
     "programme_detail":          ("200",       "200",       "403",       "403",       "login"),
