@@ -75,6 +75,12 @@ MONTHS = (
 )  # fmt: skip
 
 
+MONTHS_SHORT = (
+    "janv.", "févr.", "mars", "avr.", "mai", "juin",
+    "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+)  # fmt: skip
+
+
 def _local_day(value: dt.date | dt.datetime) -> dt.date:
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
@@ -97,6 +103,19 @@ def format_month(value: dt.date | None) -> str:
         return MISSING
     day = _local_day(value)
     return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def format_month_short(value: dt.date, *, year: bool = True) -> str:
+    """A month on a chart's axis: "janv. 2026", or "janv." without the year."""
+    day = _local_day(value)
+    month = MONTHS_SHORT[day.month - 1]
+    return f"{month} {day.year}" if year else month
+
+
+def format_day_short(value: dt.date) -> str:
+    """A day on a chart's axis: "3 nov.", "1er déc."."""
+    day = _local_day(value)
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS_SHORT[day.month - 1]}"
 
 
 def format_datetime(value: dt.datetime | None) -> str:

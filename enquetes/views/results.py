@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from cooperatives.access import get_object_for, permission_required, require
 from cooperatives.models import Cooperative, Permission
-from coopqualite.charts import Point, line_chart
+from coopqualite.charts import Point, progress_chart
+from coopqualite.formats import format_day_short
 from coopqualite.spreadsheets import CSV_DELIMITER
 from enquetes.models import Campaign
 from enquetes.selectors import (
@@ -35,9 +36,10 @@ def campaign_results_view(request, campaign_id: int):
     timeline = answered_over_time(campaign)
     chart = None
     if len(timeline) > 1:
-        chart = line_chart(
-            [Point(f"{day:%d/%m}", n) for day, n in timeline],
+        chart = progress_chart(
+            [Point(format_day_short(day), n) for day, n in timeline],
             title="Réponses reçues, en cumul, jour après jour",
+            invited=results.invited,
         )
     return render(
         request,
