@@ -1,7 +1,11 @@
-"""Helpers shared by the survey benchmarks: environment, database, ports, percentiles.
+"""Helpers shared by the benchmarks: environment, database, ports, percentiles, smoke mode.
 
-Every benchmark has its own PostgreSQL database on 127.0.0.1 (created if missing) and only
-talks to 127.0.0.1.
+Every benchmark has its own PostgreSQL database on DATABASE_URL's server (which must be on
+127.0.0.1), named after DATABASE_URL's database with "_bench_<bench>" appended
+(coopqualite_bench_<bench> without a PostgreSQL DATABASE_URL), created if missing, and only talks
+to 127.0.0.1. Every benchmark has a --smoke mode (tiny sizes, a few seconds, no target checked)
+that tests/test_benchmarks.py runs in the suite, so that a schema change breaking a bench fails
+the suite instead of being found months later.
 """
 
 from __future__ import annotations
@@ -24,15 +28,32 @@ if str(ROOT) not in sys.path:
 SECRET_KEY = "bench-only-secret-key-bench-only-secret-key-bench-only"
 
 
-def database_url(name: str) -> str:
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
+STATIC_ROOT = ROOT / "var" / "bench-static"  # shared by the benches, collected incrementally
 
 
-def bench_env(db_name: str, **extra: str) -> dict[str, str]:
+def bench_database_url(bench: str) -> str:
+    """DATABASE_URL's server, with a database of the bench's own named after DATABASE_URL's."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return f"postgres://postgres@127.0.0.1:5432/coopqualite_bench_{bench}"
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/") or "coopqualite"
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}_bench_{bench}"))
+
+
+def smoke_argument(parser) -> None:
+    parser.add_argument(
+        "--smoke", action="store_true",
+        help="tiny sizes, a few seconds, targets not checked: does the bench still run?",
+    )  # fmt: skip
+
+
+def bench_env(bench: str, **extra: str) -> dict[str, str]:
     """Production-like settings (DEBUG off, persistent connections) on the bench database."""
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(db_name),
+        "DATABASE_URL": bench_database_url(bench),
+        "STATIC_ROOT": str(STATIC_ROOT),
         "DEBUG": "false",
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -55,7 +76,7 @@ def ensure_database(url: str) -> None:
     import psycopg
 
     parts = urllib.parse.urlparse(url)
-    assert parts.hostname == "127.0.0.1", url
+    assert parts.hostname in ("127.0.0.1", "localhost"), url
     name = parts.path.lstrip("/")
     with psycopg.connect(
         host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
@@ -78,11 +99,42 @@ def setup_django(env: dict[str, str]) -> None:
 
 
 def collect_static(env: dict[str, str]) -> None:
-    """Collect the static files into env["STATIC_ROOT"] (the manifest that DEBUG=false needs)."""
+    """Collect the static files into env["STATIC_ROOT"] (the manifest that DEBUG=false needs),
+    unless its manifest is newer than every file of static/ and the requirements (collecting
+    and compressing Django's admin files takes ~40 s on the shared machine)."""
+    manifest = Path(env["STATIC_ROOT"]) / "staticfiles.json"
+    sources = [*(ROOT / "static").rglob("*"), ROOT / "requirements.txt"]
+    if manifest.exists() and manifest.stat().st_mtime > max(p.stat().st_mtime for p in sources):
+        return
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT, env=env, check=True,
     )  # fmt: skip
+
+
+def copy_rows(cursor, model, columns: list[str], rows) -> int:
+    """COPY rows (tuples of `columns`, attnames of `model`) into its table with psycopg 3; the
+    model's other non-null fields that have a default get it (so that a column added later with a
+    default does not break the bench); return how many rows."""
+    from django.db import connection
+    from django.db.models import NOT_PROVIDED
+
+    extra = [
+        field
+        for field in model._meta.concrete_fields
+        if field.attname not in columns
+        and not field.null
+        and field.has_default()
+        and field.db_default is NOT_PROVIDED
+    ]
+    defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in extra)
+    names = [*columns, *(field.column for field in extra)]
+    count = 0
+    with cursor.copy(f"COPY {model._meta.db_table} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row((*row, *defaults))
+            count += 1
+    return count
 
 
 def reset_tenants() -> None:

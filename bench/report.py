@@ -17,10 +17,11 @@ COPY. Then, with DEBUG=false, it prints:
 - report_context (data gathering only): time (best of 5) and query count, 5,000 vs 500
   responses per campaign.
 
-    .venv/bin/python bench/report.py [--year 2025]
+    .venv/bin/python bench/report.py [--year 2025] [--smoke]
 
-Database: coopqualite_bench_report on 127.0.0.1 (created if missing). The year defaults to last
-year; the data of another year is loaded beside it.
+Database: DATABASE_URL's name + "_bench_report" (see bench/common.py), created if missing. The
+year defaults to last year; the data of another year (or of the smoke mode's sizes: 50 and 10
+responses per campaign, each measure once) is loaded beside it.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import common  # noqa: E402
 
-DB_NAME = "coopqualite_bench_report"
-LARGE, SMALL = 5_000, 500  # completed responses per campaign
+LARGE, SMALL = 5_000, 500  # completed responses per campaign (--smoke: SMOKE_SIZES)
+SMOKE_SIZES = (50, 10)
 INVITED_PER_RESPONSE = 2.5
 TARGET_RATIO = 1.5
 TARGET_RSS_MB = 400
@@ -70,25 +71,11 @@ COMMENTS = [
 ]
 
 
-def bench_env(static_root: Path) -> dict:
-    return common.bench_env(DB_NAME, STATIC_ROOT=str(static_root))
-
-
 def slug_of(responses: int, year: int) -> str:
     return f"bench-report-{year}-{responses}"
 
 
 # --- loading -----------------------------------------------------------------------------------
-
-
-def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
-    """COPY rows (tuples) into a table with psycopg 3; return how many."""
-    count = 0
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
 
 
 def load_engagements(coop, year: int, rng: random.Random) -> None:
@@ -235,7 +222,7 @@ def load_surveys(coop, year: int, responses: int, rng: random.Random) -> int:
     """Three launched anonymous campaigns of `responses` completed responses; return answers."""
     from django.db import connection
 
-    from enquetes.models import Campaign, Question
+    from enquetes.models import Answer, Campaign, Invitation, Question, Response
     from enquetes.services.questionnaires import questionnaire_from_template
 
     questionnaire = questionnaire_from_template(
@@ -270,8 +257,8 @@ def load_surveys(coop, year: int, responses: int, rng: random.Random) -> int:
                     f"acquereur{i}@example.org", "", secrets.token_urlsafe(32),
                     campaign.closes_at, start, done, done,
                 ))  # fmt: skip
-            copy_rows(
-                cursor, "enquetes_invitation",
+            common.copy_rows(
+                cursor, Invitation,
                 ["campaign_id", "lot_code", "last_name", "first_name", "email", "phone", "token",
                  "expires_at", "created_at", "started_at", "answered_at"],
                 invitation_rows,
@@ -279,19 +266,19 @@ def load_surveys(coop, year: int, responses: int, rng: random.Random) -> int:
             # Anonymous: once submitted, no invitation and no date on the response.
             ids = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(responses)]
             channels = ["web"] * 17 + ["phone", "paper", "web"]
-            copy_rows(
-                cursor, "enquetes_response", ["id", "campaign_id", "channel", "completed"],
+            common.copy_rows(
+                cursor, Response, ["id", "campaign_id", "channel", "completed"],
                 ((rid, campaign.pk, channels[i % 20], True) for i, rid in enumerate(ids)),
             )  # fmt: skip
 
-            total += copy_rows(
-                cursor, "enquetes_answer", ["response_id", "question_id", "value", "text"],
+            total += common.copy_rows(
+                cursor, Answer, ["response_id", "question_id", "value", "text"],
                 answer_rows(ids, answered, comment, rng),
             )  # fmt: skip
     return total
 
 
-def load_data(year: int) -> dict[int, int]:
+def load_data(year: int, sizes: tuple[int, int]) -> dict[int, int]:
     """Create both cooperatives unless they exist (idempotent); {responses: coop id}."""
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -300,7 +287,7 @@ def load_data(year: int) -> dict[int, int]:
 
     call_command("migrate", verbosity=0)
     loaded, ids = False, {}
-    for responses in (LARGE, SMALL):
+    for responses in sizes:
         slug = slug_of(responses, year)
         existing = Cooperative.objects.filter(slug=slug).first()
         if existing is None:
@@ -400,7 +387,7 @@ def child_build(coop_id: int, year: int) -> None:
     coop = Cooperative.objects.get(pk=coop_id)
     before = vm_kb("VmRSS")
     t0 = time.perf_counter()
-    _, pdf, pages, _ = full_build(coop, year)
+    pdf, pages, _ = full_build(coop, year)
     print(json.dumps({"setup_kb": before, "hwm_kb": vm_kb("VmHWM"), "pages": pages,
                       "bytes": len(pdf), "seconds": time.perf_counter() - t0}))  # fmt: skip
 
@@ -429,28 +416,10 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
-def run(args, env: dict, workdir: Path) -> None:
-    from cooperatives.models import Cooperative
-    from rapports.selectors import report_context
+def compare_builds(large, small, small_n: int, year: int, path: Path, html: str) -> None:
+    """Full build (report_context + render_pdf) and WeasyPrint alone, best of 3, taking turns."""
     from rapports.services.building import report_html
 
-    year = args.year
-    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
-          f"({os.cpu_count()} cores)")  # fmt: skip
-    t0 = time.perf_counter()
-    ids = load_data(year)
-    print(f"data ready in {time.perf_counter() - t0:.1f} s")
-    large = Cooperative.objects.get(pk=ids[LARGE])
-    small = Cooperative.objects.get(pk=ids[SMALL])
-    print(
-        f"report {year}: 8 commitments, 40 indicators (monthly / quarterly, {year - 3}-{year}), "
-        f"200 actions, 60 pieces of evidence, 3 campaigns x {LARGE:,} completed responses "
-        f"(questionnaire triennale-acquereurs, 13 answers + a comment on ~10 %)"
-    )
-
-    # Full build (report_context + render_pdf) and WeasyPrint alone, best of 3, taking turns.
-    html = report_html(cooperative=large, year=year)
-    path = workdir / "report.html"
     path.write_text(html, encoding="utf-8")
     timings = best_of(
         3,
@@ -468,11 +437,39 @@ def run(args, env: dict, workdir: Path) -> None:
           f"(WeasyPrint alone: {len(weasy_pdf) / 1024:.0f} KB)")  # fmt: skip
     print(f"full build (report_context + render_pdf), best of 3: {build_s:.2f} s "
           f"(report_html alone: {html_s:.2f} s)")  # fmt: skip
-    print(f"full build of the same report with {SMALL:,} responses per campaign, best of 3: "
+    print(f"full build of the same report with {small_n:,} responses per campaign, best of 3: "
           f"{small_build_s:.2f} s ({small_pages} pages)")  # fmt: skip
     print(f"WeasyPrint alone on the saved HTML, best of 3: {weasy_s:.2f} s")
     print(f"ratio build / WeasyPrint: {ratio:.2f} - target <= {TARGET_RATIO}: "
           f"{verdict(ratio <= TARGET_RATIO)}")  # fmt: skip
+
+
+def run(args, env: dict, workdir: Path) -> None:
+    from cooperatives.models import Cooperative
+    from rapports.selectors import report_context
+    from rapports.services.building import report_html
+
+    year = args.year
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"({os.cpu_count()} cores)")  # fmt: skip
+    t0 = time.perf_counter()
+    large_n, small_n = SMOKE_SIZES if args.smoke else (LARGE, SMALL)
+    context_rounds = 1 if args.smoke else 5
+    ids = load_data(year, (large_n, small_n))
+    print(f"data ready in {time.perf_counter() - t0:.1f} s")
+    large = Cooperative.objects.get(pk=ids[large_n])
+    small = Cooperative.objects.get(pk=ids[small_n])
+    print(
+        f"report {year}: 8 commitments, 40 indicators (monthly / quarterly, {year - 3}-{year}), "
+        f"200 actions, 60 pieces of evidence, 3 campaigns x {large_n:,} completed responses "
+        f"(questionnaire triennale-acquereurs, 13 answers + a comment on ~10 %)"
+    )
+
+    html = report_html(cooperative=large, year=year)
+    if args.smoke:  # the PDF is built once, by the subprocess below
+        print(f"HTML: {len(html) / 1024:.0f} KB (smoke: in-process builds skipped)")
+    else:
+        compare_builds(large, small, small_n, year, workdir / "report.html", html)
 
     # Peak memory of one full build in a fresh process.
     peak_kb, child = peak_rss(env, large.pk, year)
@@ -486,7 +483,7 @@ def run(args, env: dict, workdir: Path) -> None:
     # Data gathering does not grow with the responses.
     report_context(cooperative=small, year=year)  # warm-up
     (large_s, _), (small_s, _) = best_of(
-        5,
+        context_rounds,
         lambda: report_context(cooperative=large, year=year),
         lambda: report_context(cooperative=small, year=year),
     )
@@ -495,15 +492,15 @@ def run(args, env: dict, workdir: Path) -> None:
     equal = len(large_q) == len(small_q)
     close = large_s <= small_s * CLOSE
     print(
-        f"report_context (data gathering), best of 5: {LARGE:,} responses/campaign "
-        f"{large_s * 1000:.0f} ms ({len(large_q)} queries), {SMALL:,} responses/campaign "
-        f"{small_s * 1000:.0f} ms ({len(small_q)} queries); ratio {large_s / small_s:.2f}"
+        f"report_context (data gathering), best of {context_rounds}: {large_n:,} responses/"
+        f"campaign {large_s * 1000:.0f} ms ({len(large_q)} queries), {small_n:,} responses/"
+        f"campaign {small_s * 1000:.0f} ms ({len(small_q)} queries); ratio {large_s / small_s:.2f}"
     )
-    print(f"report_html queries: {large_html_q} ({LARGE:,}) vs {small_html_q} ({SMALL:,})")
+    print(f"report_html queries: {large_html_q} ({large_n:,}) vs {small_html_q} ({small_n:,})")
     print(f"query counts equal: {verdict(equal)}; times close (ratio <= {CLOSE}): "
           f"{verdict(close)}")  # fmt: skip
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    for label, queries in ((f"{LARGE:,}", large_q), (f"{SMALL:,}", small_q)):
+    for label, queries in ((f"{large_n:,}", large_q), (f"{small_n:,}", small_q)):
         total = sum(float(q["time"]) for q in queries) * 1000
         print(f"SQL of report_context with {label} responses per campaign: {total:.0f} ms in all; "
               f"costliest query shapes:")  # fmt: skip
@@ -530,19 +527,17 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=dt.date.today().year - 1)
     parser.add_argument("--queries", type=int, default=5, help="slowest queries listed")
     parser.add_argument("--child-build", type=int, help=argparse.SUPPRESS)
+    common.smoke_argument(parser)
     args = parser.parse_args()
     if args.child_build:
         child_build(args.child_build, args.year)
         return
     workdir = Path(tempfile.mkdtemp(prefix="coopqualite-bench-report-"))
     try:
-        env = bench_env(workdir / "static")
+        env = common.bench_env("report")
         os.environ.update(env)
         common.ensure_database(env["DATABASE_URL"])
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT, env=env, check=True,
-        )  # fmt: skip
+        common.collect_static(env)
         import django
 
         django.setup()

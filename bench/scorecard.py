@@ -4,9 +4,10 @@ Loads (once) a cooperative with 8 commitments, 40 indicators with 36 monthly mea
 and 2,000 actions, then times sequential requests to /tableau-de-bord/ through gunicorn and
 prints p50 / p95 latency and the page's query count.
 
-    .venv/bin/python bench/scorecard.py [--requests 300] [--workers 2]
+    .venv/bin/python bench/scorecard.py [--requests 300] [--workers 2] [--smoke]
 
-DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/coopqualite_bench (created if missing).
+Database: DATABASE_URL's name + "_bench_scorecard" (see bench/common.py), created if missing.
+--smoke: 5 requests.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -31,14 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import common  # noqa: E402
 
-DB_NAME = "coopqualite_bench"
 PASSWORD = "bench-password-123"
 SLUG = "bench-coop"
-
-
-def bench_env() -> dict:
-    static_root = Path(tempfile.gettempdir()) / "coopqualite-bench-static"
-    return common.bench_env(DB_NAME, STATIC_ROOT=str(static_root))
 
 
 def load_data() -> None:
@@ -144,14 +138,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--workers", type=int, default=2)
+    common.smoke_argument(parser)
     args = parser.parse_args()
-    env = bench_env()
+    if args.smoke:
+        args.requests = 5
+    env = common.bench_env("scorecard")
     os.environ.update(env)
     common.ensure_database(env["DATABASE_URL"])
     python = sys.executable
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
+    common.collect_static(env)
     t0 = time.perf_counter()
     load_data()
     print(f"data ready in {time.perf_counter() - t0:.1f} s")
@@ -164,12 +159,7 @@ def main() -> None:
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        common.wait_http(f"{base}/healthz", process=server)
         opener = login(base)
         for _ in range(10):  # warm up every worker's connection and caches
             opener.open(f"{base}/tableau-de-bord/").read()
@@ -180,10 +170,9 @@ def main() -> None:
             timings.append((time.perf_counter() - start) * 1000)
         assert b"Indicateur 40" in body
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        common.stop(server)
     timings.sort()
-    p95 = timings[int(len(timings) * 0.95) - 1]
+    p95 = common.percentile(timings, 0.95)
     print("scorecard: 8 commitments, 40 indicators x 36 months, 2,000 actions")
     print(f"queries per page: {queries}")
     print(f"page size: {len(body) / 1024:.0f} KB")

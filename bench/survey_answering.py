@@ -15,10 +15,11 @@ survey request alternating 3 times (5 s slices for GET, 3 s for POST; medians co
 Also prints the weight of the survey page (HTML + the CSS/JS it links) and the number of
 queries of the page's GET and POST for 3 and for 30 questions (Django test client).
 
-    .venv/bin/python bench/survey_answering.py [--invitations 2000] [--rounds 3]
+    .venv/bin/python bench/survey_answering.py [--invitations 2000] [--rounds 3] [--smoke]
 
-Needs wrk (apt-get install wrk). Database: coopqualite_bench_answering on 127.0.0.1 (created if
-missing, emptied and loaded again at each run).
+Needs wrk (apt-get install wrk). Database: DATABASE_URL's name + "_bench_answering" (see
+bench/common.py), created if missing, emptied and loaded again at each run. --smoke: small pools,
+one round of 1 s slices.
 """
 
 from __future__ import annotations
@@ -47,11 +48,11 @@ from bench.common import (  # noqa: E402
     reset_tenants,
     satisfaction_questionnaire,
     setup_django,
+    smoke_argument,
     stop,
     wait_http,
 )
 
-DB_NAME = "coopqualite_bench_answering"
 SLUG = "bench-answering"
 QUESTIONS = 30
 GET_POOL = 100  # invitations whose page is read (never saved)
@@ -267,14 +268,17 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--show-queries", action="store_true", help="list the POST's queries")
+    smoke_argument(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.invitations, args.bare_responses, args.rounds = 800, 1200, 1
+        args.duration = args.post_duration = 1
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install -y wrk")
 
     print(f"machine: {machine()}")
     workdir = Path(tempfile.mkdtemp(prefix="coopqualite-bench-answering-"))
-    static_root = workdir / "static"
-    env = bench_env(DB_NAME, DJANGO_SETTINGS_MODULE="bench.settings", STATIC_ROOT=str(static_root))
+    env = bench_env("answering", DJANGO_SETTINGS_MODULE="bench.settings")
     server = None
     try:
         setup_django(env)
@@ -328,7 +332,7 @@ def main() -> None:
         bare_get = ("GET", [str(q30_id)], "/bench/bare/%s/", None, None, 200)
         survey_get = ("GET", data["get_tokens"], "/r/%s/page/1/", None, None, 200)
         for spec in (bare_get, survey_get):  # warm-up: every connection, both workers, caches
-            wrk(port, workdir, "warmup", *spec, duration=2)
+            wrk(port, workdir, "warmup", *spec, duration=1 if args.smoke else 2)
         for _ in range(rounds):
             for name, spec in (("bare GET", bare_get), ("survey GET", survey_get)):
                 result = wrk(port, workdir, name.replace(" ", "_"), *spec, duration=args.duration)

@@ -11,10 +11,10 @@ Django test client logged in as a staff user of the cooperative (DEBUG=false):
   directly, and lists the page's slowest queries;
 - times the CSV and the XLSX exports, consuming the streamed response, with their query count.
 
-    .venv/bin/python bench/survey_results.py [--requests 20]
+    .venv/bin/python bench/survey_results.py [--requests 20] [--smoke]
 
-Database: coopqualite_bench_results on 127.0.0.1 (created if missing, emptied and loaded again
-at each run).
+Database: DATABASE_URL's name + "_bench_results" (see bench/common.py), created if missing,
+emptied and loaded again at each run.
 """
 
 from __future__ import annotations
@@ -23,9 +23,7 @@ import argparse
 import datetime as dt
 import random
 import secrets
-import shutil
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -35,15 +33,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     bench_env,
     collect_static,
+    copy_rows,
     machine,
     p50,
     percentile,
     reset_tenants,
     satisfaction_questionnaire,
     setup_django,
+    smoke_argument,
 )
 
-DB_NAME = "coopqualite_bench_results"
 SLUG = "bench-results"
 QUESTIONS = 30
 RESPONSES = 20_000
@@ -64,19 +63,11 @@ RAW_SQL = """
 """
 
 
-def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
-    """COPY rows (tuples) into a table with psycopg 3; return how many."""
-    count = 0
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
-
-
 def campaign_load(cursor, *, campaign, programmes, question_ids, invitations, responses, rng):
     """Invitations (the first `responses` answered over 30 days), anonymous completed responses
     (no invitation, no date), `len(question_ids)` answers each."""
+    from enquetes.models import Answer, Invitation, Response
+
     now = dt.datetime.now(dt.UTC)
     opened = dt.datetime.combine(campaign.opens_on, dt.time(9), dt.UTC)
     invitation_rows = []
@@ -89,7 +80,7 @@ def campaign_load(cursor, *, campaign, programmes, question_ids, invitations, re
             answered if i < responses else None,
         ))  # fmt: skip
     copy_rows(
-        cursor, "enquetes_invitation",
+        cursor, Invitation,
         ["campaign_id", "programme_id", "lot_code", "last_name", "first_name", "email", "phone",
          "token", "expires_at", "created_at", "started_at", "answered_at"],
         invitation_rows,
@@ -97,7 +88,7 @@ def campaign_load(cursor, *, campaign, programmes, question_ids, invitations, re
     response_ids = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(responses)]
     channels = ["web"] * 17 + ["phone", "paper", "web"]
     copy_rows(
-        cursor, "enquetes_response",
+        cursor, Response,
         ["id", "campaign_id", "programme_id", "channel", "completed"],
         (
             (rid, campaign.pk, programmes[i % len(programmes)], channels[i % 20], True)
@@ -105,7 +96,7 @@ def campaign_load(cursor, *, campaign, programmes, question_ids, invitations, re
         ),
     )  # fmt: skip
     return copy_rows(
-        cursor, "enquetes_answer", ["response_id", "question_id", "value", "text"],
+        cursor, Answer, ["response_id", "question_id", "value", "text"],
         (
             (rid, qid, value, "")
             for rid in response_ids
@@ -116,7 +107,7 @@ def campaign_load(cursor, *, campaign, programmes, question_ids, invitations, re
     )  # fmt: skip
 
 
-def load_data() -> dict:
+def load_data(sizes: dict) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -162,11 +153,11 @@ def load_data() -> dict:
             raw = cursor.cursor  # the psycopg 3 cursor, for COPY
             answers = campaign_load(
                 raw, campaign=big, programmes=programmes, question_ids=question_ids,
-                invitations=INVITATIONS, responses=RESPONSES, rng=rng,
+                invitations=sizes["invitations"], responses=sizes["responses"], rng=rng,
             )  # fmt: skip
             campaign_load(
                 raw, campaign=small, programmes=programmes[:2], question_ids=question_ids,
-                invitations=SMALL_RESPONSES, responses=SMALL_RESPONSES, rng=rng,
+                invitations=sizes["small"], responses=sizes["small"], rng=rng,
             )  # fmt: skip
     with connection.cursor() as cursor:  # what autovacuum would have done since
         cursor.execute("VACUUM ANALYZE")
@@ -191,7 +182,7 @@ def counted_get(client, url: str) -> tuple[float, bytes, list[dict]]:
     return elapsed, body, ctx.captured_queries
 
 
-def raw_aggregation_ms(campaign_id: int) -> float:
+def raw_aggregation_ms(campaign_id: int, responses: int) -> float:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -199,7 +190,7 @@ def raw_aggregation_ms(campaign_id: int) -> float:
         cursor.execute(RAW_SQL, [campaign_id])
         rows = cursor.fetchall()
         elapsed = (time.perf_counter() - start) * 1000
-    assert sum(n for _, _, n in rows) == RESPONSES * QUESTIONS, rows[:3]
+    assert sum(n for _, _, n in rows) == responses * QUESTIONS, rows[:3]
     return elapsed
 
 
@@ -207,29 +198,32 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--queries", type=int, default=6, help="slowest queries listed")
+    smoke_argument(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.requests = 2
     print(f"machine: {machine()}")
-    workdir = Path(tempfile.mkdtemp(prefix="coopqualite-bench-results-"))
-    try:
-        env = bench_env(DB_NAME, STATIC_ROOT=str(workdir / "static"))
-        collect_static(env)
-        setup_django(env)
-        run(args)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    env = bench_env("results")
+    collect_static(env)
+    setup_django(env)
+    run(args)
 
 
 def run(args) -> None:
     from django.test import Client
 
+    sizes = {"invitations": INVITATIONS, "responses": RESPONSES, "small": SMALL_RESPONSES}
+    if args.smoke:
+        sizes = {"invitations": 60, "responses": 50, "small": 10}
+    responses = sizes["responses"]
     t0 = time.perf_counter()
-    data = load_data()
+    data = load_data(sizes)
     load_s = time.perf_counter() - t0
     print(
-        f"data ready in {load_s:.1f} s (COPY + VACUUM ANALYZE): {INVITATIONS:,} invitations, "
-        f"{RESPONSES:,} completed responses x {QUESTIONS} satisfaction questions = "
+        f"data ready in {load_s:.1f} s (COPY + VACUUM ANALYZE): {sizes['invitations']:,} "
+        f"invitations, {responses:,} completed responses x {QUESTIONS} satisfaction questions = "
         f"{data['answers']:,} answers, {PROGRAMMES} programmes; small campaign: "
-        f"{SMALL_RESPONSES} responses"
+        f"{sizes['small']} responses"
     )
     client = Client()
     client.force_login(data["user"])
@@ -241,7 +235,7 @@ def run(args) -> None:
     page_ms, raw_ms = [], []
     for _ in range(args.requests):
         page_ms.append(timed_get(client, url)[0] * 1000)
-        raw_ms.append(raw_aggregation_ms(big))
+        raw_ms.append(raw_aggregation_ms(big, responses))
     _, body, queries = counted_get(client, url)
     assert "Enquête triennale 2026".encode() in body
     print(
@@ -251,7 +245,7 @@ def run(args) -> None:
         f"{'met' if p50(page_ms) < TARGET_RESULTS_MS else 'MISSED'}"
     )
     print(
-        f"raw SQL aggregation (question, value, count over the same 600,000 rows): "
+        f"raw SQL aggregation (question, value, count over the same {data['answers']:,} rows): "
         f"p50 {p50(raw_ms):.0f} ms  p95 {percentile(raw_ms, 0.95):.0f} ms"
     )
     slowest = sorted(queries, key=lambda q: float(q["time"]), reverse=True)[: args.queries]
@@ -268,12 +262,12 @@ def run(args) -> None:
         big_s, big_body, big_queries = counted_get(client, f"/enquetes/{big}/export.{extension}")
         if extension == "csv":
             lines = big_body.decode("utf-8-sig").count("\r\n")
-            assert lines == RESPONSES + 1, lines
+            assert lines == responses + 1, lines
         constant = len(small_queries) == len(big_queries)
         print(
-            f"export.{extension}: {big_s:.1f} s for {RESPONSES:,} responses "
+            f"export.{extension}: {big_s:.1f} s for {responses:,} responses "
             f"({len(big_body) / 1e6:.1f} MB), {len(big_queries)} queries "
-            f"({len(small_queries)} for {SMALL_RESPONSES} responses: "
+            f"({len(small_queries)} for {sizes['small']} responses: "
             f"{'constant' if constant else 'NOT constant'}) - target < {TARGET_EXPORT_S} s: "
             f"{'met' if big_s < TARGET_EXPORT_S and constant else 'MISSED'}"
         )

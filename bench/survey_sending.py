@@ -10,11 +10,10 @@ enqueue), every batch being enqueued twice (a duplicated delivery of each task),
 the first enqueue until the SMTP server has received the 10,000 messages, then waits for the
 queue to drain and checks that nobody received a message twice.
 
-    .venv/bin/python bench/survey_sending.py [--invitations 10000] [--redis-db 13]
+    .venv/bin/python bench/survey_sending.py [--invitations 10000] [--redis-db 13] [--smoke]
 
-Database: the server of DATABASE_URL (PostgreSQL on 127.0.0.1), in a database of its own named
-after DATABASE_URL's with "_bench_sending" appended (coopqualite_bench_sending without
-DATABASE_URL); created if missing, emptied and loaded again at each run. The worker and the SMTP
+Database: DATABASE_URL's name + "_bench_sending" (see bench/common.py), created if missing,
+emptied and loaded again at each run. --smoke: 40 invitations. The worker and the SMTP
 server are stopped at the end.
 """
 
@@ -29,7 +28,6 @@ import os
 import sys
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 from unittest import mock
 
@@ -38,12 +36,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     ROOT,
     bench_env,
-    database_url,
     free_port,
     machine,
     reset_tenants,
     satisfaction_questionnaire,
     setup_django,
+    smoke_argument,
     stop,
 )
 
@@ -116,16 +114,6 @@ class SMTPServer:
         if self.process.is_alive():
             self.process.terminate()
             self.process.join(5)
-
-
-def bench_database_url() -> str:
-    """DATABASE_URL's server, with a database of the bench's own, named after DATABASE_URL's."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return database_url("coopqualite_bench_sending")
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/") or "coopqualite"
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}_bench_sending"))
 
 
 # Data --------------------------------------------------------------------------------------
@@ -240,7 +228,10 @@ def main() -> None:
     parser.add_argument("--redis-db", type=int, default=13, help="Redis database of the bench")
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--worker-log", help="file for the worker's log at INFO (task reports)")
+    smoke_argument(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.invitations = 40
 
     print(f"machine: {machine()}")
     smtp = SMTPServer()
@@ -248,10 +239,8 @@ def main() -> None:
     redis_client = None
     try:
         redis_url = f"redis://127.0.0.1:6379/{args.redis_db}"
-        db_url = bench_database_url()
         env = bench_env(
-            urllib.parse.urlsplit(db_url).path.lstrip("/"), DATABASE_URL=db_url,
-            REDIS_URL=redis_url, CELERY_BROKER_URL=redis_url,
+            "sending", REDIS_URL=redis_url, CELERY_BROKER_URL=redis_url,
             EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp.port), EMAIL_USE_TLS="false",
             EMAIL_USE_SSL="false", EMAIL_TIMEOUT="20",
         )  # fmt: skip
