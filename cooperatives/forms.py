@@ -1,4 +1,4 @@
-"""Forms of the tenancy app: password reset, programmes, lots, buyers, buyer files."""
+"""Forms of the tenancy app: password reset, programmes, lots, buyers, buyer files, accounts."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.contrib.auth.forms import PasswordResetForm
 
 from cooperatives.buyer_files import user_name
 from cooperatives.models import Buyer, Lot, Programme, User, interlocutor_choices
+from cooperatives.services.accounts import COOPERATIVE_ROLES
 from cooperatives.services.requests import password_reset_request
 from coopqualite.widgets import DateInput
 
@@ -162,3 +163,37 @@ class BuyerFileForm(forms.Form):
                 f"Le fichier dépasse {settings.BUYER_IMPORT_MAX_UPLOAD_MB} Mo."
             )
         return upload
+
+
+# Accounts ---------------------------------------------------------------------------------------
+
+
+class UserInviteForm(forms.Form):
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        max_length=150,  # the username
+        help_text="Elle sera aussi son identifiant de connexion.",
+    )
+    role = forms.ChoiceField(
+        label="Rôle",
+        choices=[(r.value, r.label) for r in COOPERATIVE_ROLES],
+        initial=User.Role.STAFF,
+    )
+
+
+class UserRoleForm(forms.Form):
+    role = forms.ChoiceField(label="Rôle", choices=[(r.value, r.label) for r in COOPERATIVE_ROLES])
+
+
+class CooperativeCreateForm(forms.Form):
+    name = forms.CharField(label="Nom de la coopérative", max_length=200)
+    city = forms.CharField(label="Ville du siège", max_length=120, required=False)
+    director_first_name = forms.CharField(label="Prénom du dirigeant", max_length=150)
+    director_last_name = forms.CharField(label="Nom du dirigeant", max_length=150)
+    director_email = forms.EmailField(
+        label="Adresse e-mail du dirigeant",
+        max_length=150,
+        help_text="Il reçoit un lien pour choisir son mot de passe.",
+    )

@@ -12,11 +12,13 @@ from typing import ClassVar
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from coopqualite.outbox.models import OutboxMessage, OutboxQuerySet
 
 
 class TenantQuerySet(models.QuerySet):
@@ -103,13 +105,31 @@ class Permission(models.TextChoices):
     MANAGE = "manage", "gérer les paramètres de la coopérative"
     BUILD_REPORTS = "build_reports", "construire et télécharger le rapport annuel"
     READ_FEDERATION = "read_federation", "lire les tableaux de bord de la fédération"
+    ADMINISTER_FEDERATION = (
+        "administer_federation",
+        "créer les coopératives de la fédération et leur premier dirigeant",
+    )
+
+
+class UserQuerySet(TenantQuerySet):
+    def active_directors(self) -> UserQuerySet:
+        return self.filter(role=User.Role.DIRECTOR, is_active=True)
+
+
+class TenantUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """Django's user manager (create_user, natural keys) with the tenancy vocabulary."""
 
 
 class User(AbstractUser):
     """A person with an account: staff, director, board member or federation reader.
 
-    Buyers have no account: they reach surveys by token.
+    Buyers have no account: they reach surveys by token. A director manages the accounts of
+    their cooperative (`cooperatives.services.accounts`); a federation reader with
+    `is_federation_admin` also creates the cooperatives of their federation and their first
+    director (a flag, not a role: they read exactly what a federation reader reads).
     """
+
+    cooperative_path = "cooperative"
 
     class Role(models.TextChoices):
         STAFF = "staff", "Collaborateur"
@@ -134,10 +154,24 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    is_federation_admin = models.BooleanField(
+        "administrateur de la fédération",
+        default=False,
+        help_text="Crée les coopératives de sa fédération et leur premier dirigeant.",
+    )
+
+    objects: ClassVar[TenantUserManager] = TenantUserManager()
 
     class Meta:
         verbose_name = "utilisateur"
         constraints = [
+            models.CheckConstraint(
+                name="user_federation_admin_reads_the_federation",
+                condition=Q(is_federation_admin=False) | Q(role="federation"),
+                violation_error_message=(
+                    "Seul un utilisateur de la fédération peut l'administrer."
+                ),
+            ),
             models.CheckConstraint(
                 name="user_role_has_its_tenant",
                 condition=(
@@ -177,7 +211,10 @@ class User(AbstractUser):
         reader, over every cooperative."""
         if self.is_superuser and not self.cooperative_id:
             return self.ROLE_PERMISSIONS[self.Role.FEDERATION]
-        return self.ROLE_PERMISSIONS[self.role]
+        granted = self.ROLE_PERMISSIONS[self.role]
+        if self.is_federation_admin and self.role == self.Role.FEDERATION:
+            granted |= {Permission.ADMINISTER_FEDERATION}
+        return granted
 
     def may(self, permission: Permission, cooperative: Cooperative | None = None) -> bool:
         """May this user do `permission` on `cooperative`? Without a cooperative: on the
@@ -582,3 +619,88 @@ class BuyerImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# Accounts run in the portal ---------------------------------------------------------------------
+
+
+class AccountChange(models.Model):
+    """One change to an account made in the portal: who, when, what, from what to what.
+
+    Written by `cooperatives.services.accounts` in the transaction of the change. An explicit
+    log rather than django-simple-history on User: a user row changes at every sign-in
+    (last_login), and the few changes that matter read better as sentences.
+    """
+
+    class Action(models.TextChoices):
+        INVITED = "invited", "Invitation"
+        ROLE_CHANGED = "role_changed", "Changement de rôle"
+        DEACTIVATED = "deactivated", "Désactivation"
+        REACTIVATED = "reactivated", "Réactivation"
+        INVITATION_RESENT = "invitation_resent", "Nouvelle invitation"
+        SECOND_FACTOR_RESET = "second_factor_reset", "Double authentification réinitialisée"
+
+    cooperative_path = "cooperative"
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="+", verbose_name="coopérative"
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="account_changes", verbose_name="compte"
+    )
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
+        help_text="Vide : un opérateur (commande, administration).",
+    )
+    at = models.DateTimeField("le")
+    action = models.CharField("changement", max_length=30, choices=Action.choices)
+    before = models.CharField("avant", max_length=200, blank=True)
+    after = models.CharField("après", max_length=200, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "changement de compte"
+        verbose_name_plural = "changements de comptes"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "at"], name="account_change_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.user_id})"
+
+
+class AccountInvitationQuerySet(TenantQuerySet, OutboxQuerySet):  # type: ignore[override]
+    pass
+
+
+class AccountInvitation(OutboxMessage):
+    """The e-mail that invites a person to choose their password: a kind of the outbox
+    (`coopqualite.outbox`), built at sending time with Django's password-reset token (single
+    use: it dies with the first password; expiring: PASSWORD_RESET_TIMEOUT). The kind is
+    `cooperatives.services.accounts.ACCOUNT_INVITATIONS`."""
+
+    cooperative_path = "user__cooperative"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = AccountInvitationQuerySet.as_manager()
+
+    class Meta(OutboxMessage.Meta):
+        verbose_name = "invitation à un compte"
+        ordering = ["-created_at"]
+        # The outbox's indexes, named within the 30 characters Django allows.
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="account_invitation_due"),
+            models.Index(fields=["status", "claimed_at"], name="account_invitation_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation ({self.status})"

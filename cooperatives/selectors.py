@@ -1,5 +1,5 @@
 """Reads of the tenancy pages: programmes with their buyers along the journey, a buyer's page,
-the people who may be named interlocutor, the preview of a buyer file."""
+the people who may be named interlocutor, the preview of a buyer file, the accounts."""
 
 from __future__ import annotations
 
@@ -7,15 +7,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from cooperatives.buyer_files import ERROR, NOTICE, import_summary
 from cooperatives.models import (
+    AccountChange,
+    AccountInvitation,
     Buyer,
+    Cooperative,
     DeliveryAnnouncement,
     JourneyStep,
     Lot,
     Programme,
+    User,
     journey_step_conditions,
 )
 from coopqualite.history import history_rows
@@ -101,4 +105,33 @@ def import_preview(*, filename: str, rows: list[dict], report: list[dict]) -> Im
         report_hidden=max(len(entries) - PREVIEW_LIMIT, 0),
         rows=rows[:PREVIEW_LIMIT],
         rows_hidden=max(len(rows) - PREVIEW_LIMIT, 0),
+    )
+
+
+# Accounts ---------------------------------------------------------------------------------------
+
+
+def cooperative_accounts(cooperative: Cooperative) -> list[User]:
+    """The accounts of a cooperative, active first, by name; each with `last_invitation_status`
+    (the outbox state of its newest invitation, None without one). One query."""
+    newest = AccountInvitation.objects.filter(user=OuterRef("pk")).order_by("-created_at", "-pk")
+    return list(
+        User.objects.for_cooperative(cooperative)
+        .annotate(last_invitation_status=Subquery(newest.values("status")[:1]))
+        .order_by("-is_active", "last_name", "first_name", "username")
+    )
+
+
+def account_changes(user: User, limit: int = 50) -> list[AccountChange]:
+    """The newest changes made to an account, with who made them."""
+    return list(AccountChange.objects.filter(user=user).select_related("actor")[:limit])
+
+
+def cooperatives_with_directors(cooperatives: QuerySet[Cooperative]) -> list[Cooperative]:
+    """The cooperatives by name, each with `directors`: its active directors. Two queries."""
+    directors = User.objects.active_directors().order_by("last_name", "first_name")
+    return list(
+        cooperatives.prefetch_related(
+            Prefetch("users", queryset=directors, to_attr="directors")
+        ).order_by("name")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cooperatives.views import buyers, cooperative, imports, programmes
+from cooperatives.views import buyers, cooperative, federation, imports, programmes, users
 
 urlpatterns = [
     # Programmes and their lots
@@ -38,4 +38,22 @@ urlpatterns = [
     ),
     # The cooperative's settings
     path("cooperative/parametres/", cooperative.cooperative_settings, name="cooperative_settings"),
+    # The team: accounts run by the directors
+    path("equipe/", users.user_list, name="user_list"),
+    path("equipe/inviter/", users.user_invite, name="user_invite"),
+    path("equipe/<int:user_id>/", users.user_detail, name="user_detail"),
+    path("equipe/<int:user_id>/desactiver/", users.user_deactivate, name="user_deactivate"),
+    path("equipe/<int:user_id>/reactiver/", users.user_reactivate, name="user_reactivate"),
+    path(
+        "equipe/<int:user_id>/inviter-a-nouveau/",
+        users.user_invitation_resend,
+        name="user_invitation_resend",
+    ),
+    # A federation's cooperatives, created by its administrator
+    path(
+        "federation/cooperatives/",
+        federation.federation_cooperatives,
+        name="federation_cooperatives",
+    ),
+    path("federation/cooperatives/nouvelle/", federation.cooperative_new, name="cooperative_new"),
 ]

@@ -19,10 +19,13 @@ def navigation(request) -> dict:
     if user.may(Permission.READ_BUYERS):
         items.append(("Programmes", reverse("programme_list")))
     if user.may(Permission.MANAGE):
+        items.append(("Équipe", reverse("user_list")))
         items.append(("Paramètres", reverse("cooperative_settings")))
     if user.may(Permission.READ_FEDERATION):
         items.append(("Fédération", reverse("federation_overview")))
         items.append(("Enquêtes triennales", reverse("federation_surveys")))
+    if user.may(Permission.ADMINISTER_FEDERATION):
+        items.append(("Coopératives", reverse("federation_cooperatives")))
     if user.is_superuser:
         items.append(("Administration", reverse("admin:index")))
     path = request.path

@@ -61,7 +61,6 @@ OUR_APPS = ("cooperatives", "engagements", "enquetes", "rapports")
 PATHS = {
     "cooperatives.Cooperative": "pk",
     "cooperatives.Federation": "cooperatives",  # its own federation: a name and a slug
-    "cooperatives.User": "cooperative",  # staff, directors and board; not federation readers
     "enquetes.Choice": "question__questionnaire__cooperative",
     "enquetes.Answer": "response__campaign__cooperative",
 }

@@ -199,7 +199,7 @@ def test_the_export_holds_the_rows_of_the_cooperative_and_none_of_another_by_id(
         assert ids(model.objects.for_cooperative(alpha)) <= exported, model
         assert not ids(model.objects.for_cooperative(bravo)) & exported, model
         checked += 1
-    assert checked == 19
+    assert checked == 22
     assert column(archive, User) == ids(User.objects.filter(cooperative=alpha))
     assert column(archive, Cooperative) == {str(alpha.pk)}
     assert column(archive, Choice) == ids(
@@ -369,7 +369,6 @@ def test_a_model_without_a_rule_is_reported_unclassified():
     assert set(unclassified) == {
         "cooperatives.Cooperative",
         "cooperatives.Federation",
-        "cooperatives.User",
         "engagements.Principle",
         "enquetes.Choice",
         "enquetes.Answer",

@@ -114,6 +114,15 @@ MATRIX = {
     # A buyer file is confirmed by whoever uploaded it (staff here): 404 for the director.
     "buyer_import_confirm":      ("405/302",   "405/404",   "405/403",   "405/403",   "login"),
     "cooperative_settings":      ("403",       "200",       "403",       "403",       "login"),
+    # The team, run by the directors; the federation's cooperatives, by its administrator only
+    "user_list":                 ("403",       "200",       "403",       "403",       "login"),
+    "user_invite":               ("403",       "200",       "403",       "403",       "login"),
+    "user_detail":               ("403",       "200",       "403",       "403",       "login"),
+    "user_deactivate":           ("405/403",   "405/302",   "405/403",   "405/403",   "login"),
+    "user_reactivate":           ("405/403",   "405/302",   "405/403",   "405/403",   "login"),
+    "user_invitation_resend":    ("405/403",   "405/302",   "405/403",   "405/403",   "login"),
+    "federation_cooperatives":   ("403",       "403",       "403",       "403",       "login"),
+    "cooperative_new":           ("403",       "403",       "403",       "403",       "login"),
     # Commitments, indicators, measurements, actions, evidence
     "scorecard":                 ("200",       "200",       "200",       "200",       "login"),
     "commitment_list":           ("200",       "200",       "200",       "200",       "login"),
@@ -267,6 +276,7 @@ def secret_a(coop_a, programme_a, staff_a):
         "lot_id": answered_buyer.lot_id,
         "buyer_id": answered_buyer.pk,
         "buyer_import_id": buyer_import.pk,
+        "user_id": staff_a.pk,
         "commitment_id": commitment.pk,
         "indicator_id": indicator.pk,
         "measurement_id": measurement.pk,
