@@ -12,6 +12,13 @@ class QuestionnaireAdmin(admin.ModelAdmin):
     list_filter = ["cooperative", "kind"]
     readonly_fields = ["frozen_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A frozen questionnaire shows what may no longer change as text (see
+        Questionnaire.clean)."""
+        if obj is not None and obj.is_frozen:
+            return [*self.readonly_fields, *Questionnaire.FIXED_ONCE_FROZEN]
+        return self.readonly_fields
+
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -79,6 +82,36 @@ class Questionnaire(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
+
+    # What a frozen questionnaire keeps: people answer it and its results are read against it.
+    FIXED_ONCE_FROZEN = ("cooperative", "family", "version", "title", "introduction", "kind")
+    FROZEN = (
+        "Ce questionnaire est figé : des campagnes l'utilisent. "
+        "Créez-en une nouvelle version pour le modifier."
+    )
+
+    def clean(self) -> None:
+        """Refuse any change to a frozen questionnaire (compared with the stored row), whatever
+        the form: the builder makes a new version instead, and the admin shows it read-only."""
+        if self.pk is None:
+            return
+        columns = [
+            cast(models.Field, self._meta.get_field(n)).attname for n in self.FIXED_ONCE_FROZEN
+        ]
+        stored = (
+            Questionnaire.objects.filter(pk=self.pk, frozen_at__isnull=False)
+            .values("frozen_at", *columns)
+            .first()
+        )
+        if stored is None:
+            return
+        changed = [
+            name
+            for name, column in zip(self.FIXED_ONCE_FROZEN, columns, strict=True)
+            if getattr(self, column) != stored[column]
+        ]
+        if changed or self.frozen_at != stored["frozen_at"]:
+            raise ValidationError(self.FROZEN)
 
 
 class Section(models.Model):
