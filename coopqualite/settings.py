@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cooperatives",
     "engagements",
     "enquetes",
+    "chantiers",
     "rapports",
     "espace",
     "demo",

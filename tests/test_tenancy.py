@@ -48,6 +48,11 @@ PUBLIC_URL_NAMES = {
     "espace_signin",
     "espace_signin_link",
     "espace_signout",
+    "espace_buyer_link",
+    "espace_letters",
+    "espace_letter",
+    "espace_letter_pdf",
+    "espace_letter_photo",
 }
 # Reached by every signed-in user (their own account), not cooperative data.
 OWN_ACCOUNT_URL_NAMES = {"password_change", "password_change_done"}
@@ -60,6 +65,7 @@ BUYER_MARKERS = [
 SECRET_MARKERS = [
     "Programme-Secret-A", "Nom-Secret-A", "Engagement-Secret-A", "Indicateur-Secret-A",
     "Action-Secret-A", "Preuve-Secret-A", "Campagne-Secret-A", "Commentaire-Secret-A",
+    "Lettre-Secret-A",
     *BUYER_MARKERS,
 ]  # fmt: skip
 
@@ -97,6 +103,25 @@ MATRIX = {
     "espace_signin":             ("200/400",   "200/400",   "200/400",   "200/400",   "200/400"),
     "espace_signin_link":        ("404",       "404",       "404",       "404",       "404"),
     "espace_signout":            ("405/302",   "405/302",   "405/302",   "405/302",   "405/302"),
+    "espace_buyer_link":         ("404",       "404",       "404",       "404",       "404"),
+    "espace_letters":            ("302",       "302",       "302",       "302",       "302"),
+    "espace_letter":             ("302",       "302",       "302",       "302",       "302"),
+    "espace_letter_pdf":         ("302",       "302",       "302",       "302",       "302"),
+    "espace_letter_photo":       ("302",       "302",       "302",       "302",       "302"),
+    # Construction phases and letters (a draft letter with a photo and a PDF)
+    "programme_works":           ("200/405",   "200/405",   "403/405",   "403/405",   "login"),
+    "phases_create":             ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
+    "phase_new":                 ("200",       "200",       "403",       "403",       "login"),
+    "phase_edit":                ("200",       "200",       "403",       "403",       "login"),
+    "letter_new":                ("200",       "200",       "403",       "403",       "login"),
+    "letter_detail":             ("200/405",   "200/405",   "403/405",   "403/405",   "login"),
+    "letter_edit":               ("200",       "200",       "403",       "403",       "login"),
+    "letter_publish":            ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
+    "letter_pdf":                ("200/405",   "200/405",   "403/405",   "403/405",   "login"),
+    "letter_photo":              ("200/405",   "200/405",   "403/405",   "403/405",   "login"),
+    # Staff removes the photo first: it is gone for the roles walked after.
+    "letter_photo_remove":       ("405/302",   "405/404",   "405/404",   "405/404",   "login"),
+    "phase_names":               ("403",       "200",       "403",       "403",       "login"),
     # Programmes and buyers; the cooperative's settings
     "programme_list":            ("200",       "200",       "403",       "403",       "login"),
     "programme_detail":          ("200",       "200",       "403",       "403",       "login"),
@@ -261,6 +286,7 @@ def secret_a(coop_a, programme_a, staff_a):
         # An error: confirming it writes nothing and keeps it, for the roles walked after staff.
         report=[{"row": 3, "column": "Nom", "message": "Nom manquant.", "level": "error"}],
     )  # fmt: skip
+    letter = _draft_letter(programme_a, staff_a)
     report = Report.objects.create(cooperative=coop_a, year=2025, status="done", pages=1)
     report.file.save("a.pdf", ContentFile(b"%PDF-1.4 rapport"))
     return {
@@ -285,10 +311,29 @@ def secret_a(coop_a, programme_a, staff_a):
         "target_kind": "action",
         "target_id": action.pk,
         # Public pages: the waiting buyer's survey link; a password-reset link that is not valid.
+        "phase_id": letter.phase_id,
+        "letter_id": letter.pk,
+        "photo_id": letter.photos.get().pk,
         "token": waiting.token,
         "number": 1,
         "uidb64": "MQ",
     }
+
+
+def _draft_letter(programme, user):
+    """A draft construction letter of the programme's first phase, with a photo and a PDF."""
+    from chantiers.content import photo_process
+    from chantiers.models import Phase
+    from chantiers.services.letters import letter_save
+    from chantiers.services.phases import phases_create_default
+    from tests.chantiers.conftest import pdf_bytes, png_bytes, upload
+
+    phases_create_default(programme=programme)
+    return letter_save(
+        phase=Phase.objects.get(programme=programme, position=1), user=user,
+        title="Lettre-Secret-A", text="Texte", pdf=upload("a.pdf", pdf_bytes(), "application/pdf"),
+        photos=[(photo_process(io.BytesIO(png_bytes((40, 30)))), "Photo")],
+    )  # fmt: skip
 
 
 def _url(name: str, kwarg_names: list[str], objects: dict) -> str:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cooperatives.models import Buyer
+from coopqualite.buyer_links import buyer_link_read
 from coopqualite.proxy import client_ip
 from espace.access import (
     COOKIE,
@@ -82,3 +85,24 @@ def signout(request):
     response = redirect("espace_signin")
     delete_session_cookie(response)
     return response
+
+
+@noindex
+@require_http_methods(["GET", "HEAD", "POST"])
+def buyer_link(request, token: str):
+    """A signed link from a letter's e-mail: GET offers a button, POST opens the session and the
+    page the link named. Already signed in as this buyer: straight to that page."""
+    found = buyer_link_read(token)
+    buyer = Buyer.objects.filter(pk=found[0]).first() if found else None
+    if found is None or buyer is None:
+        context = {"state": LinkState.UNKNOWN, "form": SignInForm()}
+        return render(request, "espace/link_state.html", context, status=404)
+    next_path = found[1] or reverse("espace_home")
+    current = buyer_of(request)
+    if current is not None and current.pk == buyer.pk:
+        return redirect(next_path)
+    if request.method == "POST":
+        response = redirect(next_path)
+        set_session_cookie(response, session_open(buyer=buyer, now=timezone.now()))
+        return response
+    return render(request, "espace/signin_link.html")
