@@ -249,20 +249,23 @@ def line_chart(
     unit: str = "",
     target: Number | None = None,
     reference: tuple[Number, str] | None = None,
+    direction: str = "",
     zero: bool = False,
     integer: bool = False,
     width: int = WIDTH,
     height: int = 220,
 ) -> SafeString:
     """A line over time with round ticks on the y axis and readable labels on the x axis; the
-    target as a dashed line labelled "cible …", or another `reference` (value, label). A "%" unit
+    target as a dashed line labelled "cible …" ("cible ≤ 30 jours" with the indicator's
+    `direction`, "higher" or "lower"), or another `reference` (value, label). A "%" unit
     keeps the axis within 0–100 %; `zero` starts it at 0 and `integer` keeps whole steps
     (counts)."""
     percent = unit == "%"
     values = [
         min(float(p.value), 100.0) if percent and p.value is not None else p.value for p in points
     ]
-    lines = [(target, f"cible {_fmt(target, unit)}", BAD)] if target is not None else []
+    sign = {"higher": "≥ ", "lower": "≤ "}.get(direction, "")
+    lines = [(target, f"cible {sign}{_fmt(target, unit)}", BAD)] if target is not None else []
     if reference is not None:
         lines.append((reference[0], reference[1], MUTED))
     known = [Decimal(str(v)) for v in (*values, *(v for v, _, _ in lines)) if v is not None]

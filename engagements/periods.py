@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db import models
 
-from coopqualite.formats import format_month
+from coopqualite.formats import format_month, format_month_short
 
 
 class Period(models.TextChoices):
@@ -52,3 +52,10 @@ def label(period: str, start: dt.date) -> str:
 
 def is_valid_start(period: str, day: dt.date) -> bool:
     return start_of(period, day) == day
+
+
+def axis_label(period: str, start: dt.date) -> str:
+    """The period on a chart's axis: "janv. 2026", "T1 2026", "2026"."""
+    if period == Period.MONTH:
+        return format_month_short(start)
+    return label(period, start)

@@ -327,7 +327,10 @@ def indicator_detail(indicator: Indicator) -> IndicatorDetail:
     for m in measurements:
         m.reading = reading(indicator, m.value, m.base, awaiting=m.awaiting_confirmation)
         m.label = periods.label(indicator.period, m.period_start)
-    points = [Point(m.label, m.reading.value) for m in reversed(measurements[:36])]
+    points = [
+        Point(periods.axis_label(indicator.period, m.period_start), m.reading.value)
+        for m in reversed(measurements[:36])
+    ]
     return IndicatorDetail(
         measurements=measurements,
         chart=line_chart(
@@ -335,6 +338,7 @@ def indicator_detail(indicator: Indicator) -> IndicatorDetail:
             title=f"Historique : {indicator.name}",
             unit=indicator.unit,
             target=indicator.target,
+            direction=indicator.direction,
         ),
         history=(
             Indicator.history.filter(id=indicator.pk)

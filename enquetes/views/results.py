@@ -14,10 +14,9 @@ from django.utils import timezone
 
 from cooperatives.access import get_object_for, permission_required, require
 from cooperatives.models import Cooperative, Permission
-from coopqualite.charts import Point, progress_chart
-from coopqualite.formats import format_day_short
 from coopqualite.spreadsheets import CSV_DELIMITER
 from enquetes.models import Campaign
+from enquetes.result_charts import result_charts
 from enquetes.selectors import (
     answered_over_time,
     answers_hidden,
@@ -34,13 +33,7 @@ def campaign_results_view(request, campaign_id: int):
     campaign = get_object_for(request.user, Permission.READ, Campaign, pk=campaign_id)
     results = campaign_results(campaign)
     timeline = answered_over_time(campaign)
-    chart = None
-    if len(timeline) > 1:
-        chart = progress_chart(
-            [Point(format_day_short(day), n) for day, n in timeline],
-            title="Réponses reçues, en cumul, jour après jour",
-            invited=results.invited,
-        )
+    satisfaction = programme_satisfaction(campaign)
     return render(
         request,
         "enquetes/results.html",
@@ -48,9 +41,9 @@ def campaign_results_view(request, campaign_id: int):
             "campaign": campaign,
             "results": results,
             "programmes": programme_rates(campaign),
-            "programme_satisfaction": programme_satisfaction(campaign),
+            "programme_satisfaction": satisfaction,
             "timeline": timeline,
-            "timeline_chart": chart,
+            "charts": result_charts(campaign, results, timeline, satisfaction),
         },
     )
 

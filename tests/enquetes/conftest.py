@@ -1,7 +1,9 @@
-"""Fixtures of the surveys tests: a real SMTP server, for this process or a Celery worker."""
+"""Fixtures of the surveys tests: a real SMTP server, for this process or a Celery worker; the
+browser of the buyer tests (the results charts are checked in it)."""
 
 import pytest
 
+from tests.buyer.conftest import browser, phone, strict_page  # noqa: F401  (fixtures)
 from tests.smtp import smtp_server  # noqa: F401  (fixture)
 
 

@@ -63,7 +63,7 @@ def test_the_results_page_shows_respondents_as_the_base_and_the_opinions_beside(
 
     page = client.get(reverse("campaign_results", args=[campaign.pk])).content.decode()
 
-    themes = page.split('id="titre-themes"')[1].split("</table>")[0]
+    themes = page.split('id="titre-themes"')[1].split("<table")[1].split("</table>")[0]
     row = themes.split("Service après-vente")[1].split("</tr>")[0]
     assert re.search(r">7 répondants<", row) and "14 avis exprimés" in row
     assert "avis exprimés" in page.split("Méthode")[1]
