@@ -20,6 +20,11 @@ ESSENTIAL_PHASES = (
 )
 
 
+def get_letter_storage():
+    # A callable keeps the machine's path out of the migrations.
+    return private_storage
+
+
 class DefaultPhaseName(models.Model):
     """A cooperative's own name for one of the four essential phases (position 1 to 4)."""
 
@@ -101,7 +106,7 @@ class Letter(models.Model):
     )
     title = models.CharField("titre", max_length=200)
     body_html = models.TextField("texte")  # sanitized by chantiers.content.clean_html
-    pdf = models.FileField(storage=private_storage, upload_to="letters/", blank=True)
+    pdf = models.FileField(storage=get_letter_storage, upload_to="letters/", blank=True)
     pdf_name = models.CharField("nom du PDF", max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -135,7 +140,7 @@ class LetterPhoto(models.Model):
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="photos")
     position = models.PositiveSmallIntegerField(default=1)
-    image = models.FileField(storage=private_storage, upload_to="letters/photos/")
+    image = models.FileField(storage=get_letter_storage, upload_to="letters/photos/")
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     alt = models.CharField("description de la photo", max_length=200)
