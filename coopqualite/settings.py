@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "engagements",
     "enquetes",
     "chantiers",
+    "sav",
     "rapports",
     "espace",
     "demo",

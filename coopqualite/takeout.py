@@ -55,7 +55,7 @@ from coopqualite.spreadsheets import CSV_DELIMITER, CSV_ENCODING, csv_value
 if TYPE_CHECKING:
     from _csv import _writer
 
-OUR_APPS = ("cooperatives", "engagements", "enquetes", "rapports")
+OUR_APPS = ("cooperatives", "engagements", "enquetes", "sav", "rapports")
 
 # Models without `cooperative_path`: the lookup from the model to its cooperative.
 PATHS = {

@@ -1,0 +1,292 @@
+"""After-sales: the companies that intervene, each cooperative's service level, claims (reserves
+at delivery included) with the timeline of their steps, and the e-mails they send.
+
+The rules (guarantees, working days, deadlines, transitions) are in `sav.rules`; every write is a
+service of `sav.services`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from cooperatives.models import Buyer, Cooperative, Lot, TenantQuerySet
+from coopqualite.outbox.models import OutboxMessage, OutboxQuerySet
+from sav import rules
+from sav.rules import Category, Guarantee, Status
+
+
+class Company(models.Model):
+    """A company that intervenes on claims (its trade, its contact). No account: it is sent a
+    signed link to its list of reserves."""
+
+    cooperative_path = "cooperative"
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="+", verbose_name="coopérative"
+    )
+    name = models.CharField("raison sociale", max_length=200)
+    trade = models.CharField("corps d'état", max_length=120, blank=True)
+    contact_name = models.CharField("contact", max_length=150, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "entreprise"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "name"],
+                name="company_unique_name_per_cooperative",
+                violation_error_message="Une entreprise de la coopérative porte déjà ce nom.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.trade})" if self.trade else self.name
+
+
+class ServiceLevel(models.Model):
+    """A cooperative's after-sales deadlines, in French working days (defaults: `sav.rules`)."""
+
+    cooperative_path = "cooperative"
+
+    cooperative = models.OneToOneField(
+        Cooperative, on_delete=models.CASCADE, related_name="+", verbose_name="coopérative"
+    )
+    follow_up_days = models.PositiveSmallIntegerField(
+        "suivi sous (jours ouvrés)", default=rules.FOLLOW_UP_DAYS
+    )
+    planning_days = models.PositiveSmallIntegerField(
+        "intervention planifiée sous (jours ouvrés)", default=rules.PLANNING_DAYS
+    )
+    callback_days = models.PositiveSmallIntegerField(
+        "rappel d'un acquéreur mécontent sous (jours ouvrés)", default=rules.CALLBACK_DAYS
+    )
+    auto_lift_days = models.PositiveSmallIntegerField(
+        "levée sans réponse de l'acquéreur après (jours)", default=rules.AUTO_LIFT_DAYS
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "niveau de service SAV"
+
+    def __str__(self) -> str:
+        return f"Suivi sous {self.follow_up_days} j, intervention sous {self.planning_days} j"
+
+    @classmethod
+    def of(cls, cooperative_id: int) -> ServiceLevel:
+        """The cooperative's service level, or the defaults (not saved)."""
+        found = cls.objects.filter(cooperative_id=cooperative_id).first()
+        return found or cls(cooperative_id=cooperative_id)
+
+
+class ClaimQuerySet(TenantQuerySet):
+    def open(self) -> ClaimQuerySet:
+        return self.filter(status__in=rules.OPEN_STATUSES)
+
+    def overdue(self, today: dt.date) -> ClaimQuerySet:
+        return self.filter(rules.overdue_q(today))
+
+
+class Claim(models.Model):
+    """A disorder reported on a lot: a reserve of the delivery report, or a claim of the buyer
+    (from their space, or taken by staff from a call, a letter or an e-mail).
+
+    Its guarantee is derived when it is filed (`rules.coverage`) and kept with its explanation.
+    `follow_up_due` and `planning_due` are the deadlines of the service level, moved by the
+    pauses while waiting on the buyer (`waiting_since`)."""
+
+    class Channel(models.TextChoices):
+        DELIVERY_REPORT = "delivery_report", "Procès-verbal de livraison"
+        SPACE = "space", "Espace acquéreur"
+        PHONE = "phone", "Appel"
+        LETTER = "letter", "Courrier"
+        EMAIL = "email", "E-mail"
+
+    Status = Status
+    Category = Category
+    Guarantee = Guarantee
+
+    cooperative_path = "cooperative"
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="+", verbose_name="coopérative"
+    )
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+", verbose_name="lot")
+    buyer = models.ForeignKey(
+        Buyer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name="acquéreur",
+    )
+    channel = models.CharField("canal", max_length=20, choices=Channel.choices)
+    room = models.CharField("pièce", max_length=80, blank=True)
+    category = models.CharField("catégorie", max_length=20, choices=Category.choices)
+    description = models.TextField("description", max_length=4000)
+    guarantee = models.CharField("garantie", max_length=20, choices=Guarantee.choices)
+    guarantee_until = models.DateField("garantie jusqu'au", null=True, blank=True)
+    guarantee_explanation = models.CharField("garantie (explication)", max_length=400)
+
+    status = models.CharField("état", max_length=20, choices=Status.choices)
+    received_at = models.DateTimeField("reçue le")
+    acknowledged_at = models.DateTimeField("accusé de réception le", null=True, blank=True)
+    qualified_at = models.DateTimeField("qualifiée le", null=True, blank=True)
+    refusal_reason = models.CharField("motif du refus", max_length=400, blank=True)
+    assigned_at = models.DateTimeField("affectée le", null=True, blank=True)
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name="entreprise",
+    )
+    intervention_on = models.DateField("intervention prévue le", null=True, blank=True)
+    done_at = models.DateTimeField("intervention réalisée le", null=True, blank=True)
+    lifted_at = models.DateTimeField("levée le", null=True, blank=True)
+    lifted_automatically = models.BooleanField("levée sans réponse", default=False)
+    closed_at = models.DateTimeField("close le", null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="responsable",
+    )
+
+    follow_up_due = models.DateField("suivi dû le")
+    planning_due = models.DateField("planification due le")
+    waiting_since = models.DateField("en attente de l'acquéreur depuis", null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "réclamation"
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["cooperative", "-received_at"], name="claim_inbox"),
+            models.Index(fields=["cooperative", "status", "follow_up_due"], name="claim_follow_up"),
+            models.Index(fields=["cooperative", "status", "planning_due"], name="claim_planning"),
+            models.Index(fields=["assignee", "status"], name="claim_assignee"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="claim_refused_has_reason",
+                condition=~Q(status=Status.REFUSED) | ~Q(refusal_reason=""),
+                violation_error_message="Un refus est motivé.",
+            ),
+            models.CheckConstraint(
+                name="claim_assigned_has_company_and_date",
+                condition=~Q(status=Status.ASSIGNED)
+                | Q(company__isnull=False, intervention_on__isnull=False),
+                violation_error_message="Une intervention planifiée a une entreprise et une date.",
+            ),
+            models.CheckConstraint(
+                name="claim_status_known",
+                condition=Q(status__in=Status.values),
+                violation_error_message="État de réclamation inconnu.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"SAV-{self.pk:06d}" if self.pk else "SAV"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in rules.OPEN_STATUSES
+
+    def next_due(self) -> dt.date | None:
+        """The deadline the claim owes next (None: none, or paused)."""
+        if self.waiting_since:
+            return None
+        if self.status in rules.AWAITING_FOLLOW_UP:
+            return self.follow_up_due
+        if self.status in rules.AWAITING_PLANNING:
+            return self.planning_due
+        return None
+
+    def is_overdue(self, today: dt.date) -> bool:
+        due = self.next_due()
+        return due is not None and due < today
+
+
+class ClaimEvent(models.Model):
+    """One step of a claim's timeline: what happened, when, by whom, with a comment."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", "Reçue"
+        ACKNOWLEDGED = "acknowledged", "Accusé de réception"
+        ACCEPTED = "accepted", "Acceptée"
+        REFUSED = "refused", "Refusée"
+        ASSIGNED = "assigned", "Intervention planifiée"
+        DONE = "done", "Intervention réalisée"
+        LIFTED = "lifted", "Levée"
+        CONTESTED = "contested", "Contestée"
+        CLOSED = "closed", "Close"
+        WAITING = "waiting", "En attente de l'acquéreur"
+        RESUMED = "resumed", "Reprise après attente"
+        NOTE = "note", "Note"
+
+    class Actor(models.TextChoices):
+        STAFF = "staff", "Coopérative"
+        BUYER = "buyer", "Acquéreur"
+        COMPANY = "company", "Entreprise"
+        SYSTEM = "system", "Automatique"
+
+    cooperative_path = "claim__cooperative"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("étape", max_length=20, choices=Kind.choices)
+    at = models.DateTimeField("le")
+    actor = models.CharField("par", max_length=10, choices=Actor.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="collaborateur",
+    )
+    comment = models.TextField("commentaire", blank=True, max_length=2000)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "étape de réclamation"
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["claim", "at"], name="claim_event_timeline")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class ClaimMessageQuerySet(TenantQuerySet, OutboxQuerySet):  # type: ignore[override]
+    pass
+
+
+class ClaimMessage(OutboxMessage):
+    """The e-mail to the buyer about one step of a claim (a kind of the outbox)."""
+
+    cooperative_path = "event__claim__cooperative"
+
+    event = models.OneToOneField(ClaimEvent, on_delete=models.CASCADE, related_name="message")
+
+    objects = ClaimMessageQuerySet.as_manager()
+
+    class Meta(OutboxMessage.Meta):
+        verbose_name = "e-mail de réclamation"
+        verbose_name_plural = "e-mails de réclamation"
