@@ -13,12 +13,14 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
 from cooperatives.models import Buyer, TenantQuerySet
 from coopqualite.outbox.models import OutboxMessage, OutboxQuerySet
+from coopqualite.storage import private_storage
 
 # A sign-in link is valid this long, once.
 SIGNIN_LINK_VALIDITY = dt.timedelta(minutes=30)
@@ -111,3 +113,33 @@ class BuyerSession(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.pk}"
+
+
+class SharedDocument(models.Model):
+    """A document the cooperative shares with a buyer (a plan, a notice, a report): a private
+    file, read in the space by the buyers of the same lot (the household), and by staff."""
+
+    cooperative_path = "buyer__lot__programme__cooperative"
+
+    buyer = models.ForeignKey(
+        Buyer, on_delete=models.CASCADE, related_name="+", verbose_name="acquéreur"
+    )
+    title = models.CharField("titre", max_length=200)
+    file = models.FileField(storage=private_storage, upload_to="shared/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    shared_at = models.DateTimeField("partagé le")
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "document partagé"
+        verbose_name_plural = "documents partagés"
+        ordering = ["-shared_at"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -16,4 +16,5 @@ class Section:
 SECTIONS: list[Section] = [
     Section("home", "Accueil", "espace_home"),
     Section("letters", "Lettres du chantier", "espace_letters"),
+    Section("documents", "Documents", "espace_documents"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from espace.views import letters, pages, signin
+from espace.views import letters, pages, signin, staff
 
 urlpatterns = [
     path("mon-espace/", pages.home, name="espace_home"),
@@ -16,4 +16,18 @@ urlpatterns = [
         name="espace_letter_pdf",
     ),
     path("mon-espace/photos/<int:photo_id>/", letters.letter_photo, name="espace_letter_photo"),
+    path("mon-espace/documents/", pages.documents, name="espace_documents"),
+    path("mon-espace/documents/<int:document_id>/", pages.document, name="espace_document"),
+    # Staff: documents shared with a buyer
+    path("acquereurs/<int:buyer_id>/documents/", staff.buyer_documents, name="buyer_documents"),
+    path(
+        "documents-partages/<int:document_id>/",
+        staff.buyer_document_download,
+        name="buyer_document_download",
+    ),
+    path(
+        "documents-partages/<int:document_id>/retirer/",
+        staff.buyer_document_remove,
+        name="buyer_document_remove",
+    ),
 ]

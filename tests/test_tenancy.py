@@ -16,6 +16,7 @@ import zipfile
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from engagements.services.evidence import evidence_add
 from enquetes.models import Answer, Campaign, Invitation, PopulationImport, Question, Response
 from enquetes.services.campaigns import campaign_start
 from enquetes.services.questionnaires import questionnaire_from_template
+from espace.services.documents import document_share
 from rapports.models import Report
 from tests import factories
 
@@ -53,6 +55,8 @@ PUBLIC_URL_NAMES = {
     "espace_letter",
     "espace_letter_pdf",
     "espace_letter_photo",
+    "espace_documents",
+    "espace_document",
 }
 # Reached by every signed-in user (their own account), not cooperative data.
 OWN_ACCOUNT_URL_NAMES = {"password_change", "password_change_done"}
@@ -65,7 +69,7 @@ BUYER_MARKERS = [
 SECRET_MARKERS = [
     "Programme-Secret-A", "Nom-Secret-A", "Engagement-Secret-A", "Indicateur-Secret-A",
     "Action-Secret-A", "Preuve-Secret-A", "Campagne-Secret-A", "Commentaire-Secret-A",
-    "Lettre-Secret-A",
+    "Lettre-Secret-A", "Document-Secret-A",
     *BUYER_MARKERS,
 ]  # fmt: skip
 
@@ -108,6 +112,12 @@ MATRIX = {
     "espace_letter":             ("302",       "302",       "302",       "302",       "302"),
     "espace_letter_pdf":         ("302",       "302",       "302",       "302",       "302"),
     "espace_letter_photo":       ("302",       "302",       "302",       "302",       "302"),
+    "espace_documents":          ("302",       "302",       "302",       "302",       "302"),
+    "espace_document":           ("302",       "302",       "302",       "302",       "302"),
+    # Documents shared with a buyer (staff removes it first: gone for the roles walked after)
+    "buyer_documents":           ("200",       "200",       "403",       "403",       "login"),
+    "buyer_document_download":   ("200/405",   "200/405",   "403/405",   "403/405",   "login"),
+    "buyer_document_remove":     ("405/302",   "405/404",   "405/404",   "405/404",   "login"),
     # Construction phases and letters (a draft letter with a photo and a PDF)
     "programme_works":           ("200/405",   "200/405",   "403/405",   "403/405",   "login"),
     "phases_create":             ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
@@ -287,6 +297,11 @@ def secret_a(coop_a, programme_a, staff_a):
         report=[{"row": 3, "column": "Nom", "message": "Nom manquant.", "level": "error"}],
     )  # fmt: skip
     letter = _draft_letter(programme_a, staff_a)
+    document = document_share(
+        buyer=answered_buyer, user=staff_a, title="Document-Secret-A",
+        upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan"), content_type="application/pdf",
+        now=timezone.now(),
+    )  # fmt: skip
     report = Report.objects.create(cooperative=coop_a, year=2025, status="done", pages=1)
     report.file.save("a.pdf", ContentFile(b"%PDF-1.4 rapport"))
     return {
@@ -311,6 +326,7 @@ def secret_a(coop_a, programme_a, staff_a):
         "target_kind": "action",
         "target_id": action.pk,
         # Public pages: the waiting buyer's survey link; a password-reset link that is not valid.
+        "document_id": document.pk,
         "phase_id": letter.phase_id,
         "letter_id": letter.pk,
         "photo_id": letter.photos.get().pk,
