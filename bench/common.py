@@ -215,6 +215,40 @@ def stop(process: subprocess.Popen | None, timeout: float = 15) -> None:
         process.wait(timeout=timeout)
 
 
+def login(base: str, username: str, password: str) -> urllib.request.OpenerDirector:
+    """A cookie-keeping opener logged in through the login page of the server at `base`."""
+    import http.cookiejar
+    import re
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": password}
+    ).encode()
+    request = urllib.request.Request(
+        f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}
+    )
+    opener.open(request).read()
+    return opener
+
+
+def gunicorn_start(env: dict[str, str], workers: int = 2) -> tuple[subprocess.Popen, str]:
+    """gunicorn (gunicorn.conf.py, sync workers) on a free port of 127.0.0.1: (process, base
+    URL), once /healthz answers."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "coopqualite.wsgi:application",
+         "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    wait_http(f"{base}/healthz", process=server)
+    return server, base
+
+
 def machine() -> str:
     """Cores and load (other processes on the machine skew every figure)."""
     one, five, _ = os.getloadavg()

@@ -13,16 +13,12 @@ Database: DATABASE_URL's name + "_bench_scorecard" (see bench/common.py), create
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -119,21 +115,6 @@ def query_count() -> int:
     return len(ctx.captured_queries)
 
 
-def login(base: str) -> urllib.request.OpenerDirector:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/accounts/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "username": "bench0", "password": PASSWORD}
-    ).encode()
-    request = urllib.request.Request(
-        f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}
-    )
-    opener.open(request).read()
-    return opener
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
@@ -160,7 +141,7 @@ def main() -> None:
     )  # fmt: skip
     try:
         common.wait_http(f"{base}/healthz", process=server)
-        opener = login(base)
+        opener = common.login(base, "bench0", PASSWORD)
         for _ in range(10):  # warm up every worker's connection and caches
             opener.open(f"{base}/tableau-de-bord/").read()
         timings = []

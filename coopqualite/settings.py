@@ -287,6 +287,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=10),
         "options": {"expires": 60 * 9},
     },
+    "tallies-store": {
+        "task": "enquetes.periodic.tallies_store_task",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 60 * 9},
+    },
     "jobs-sweep": {
         "task": "coopqualite.jobs.periodic.jobs_sweep_task",
         "schedule": timedelta(minutes=2),

@@ -19,6 +19,7 @@ The indicator's minimum base is the engagements app's rule (`engagements.reading
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
@@ -36,6 +37,7 @@ from enquetes.models import (
     SurveyKind,
 )
 from enquetes.selectors import satisfaction_rate
+from enquetes.tallies import campaign_counts
 
 FEEDS = [
     (SurveyKind.TRIENNIAL.value, "Enquêtes triennales"),
@@ -62,7 +64,8 @@ def counted_responses(
     campaigns: QuerySet[Campaign], start: dt.date, end: dt.date, today: dt.date
 ) -> QuerySet[Response]:
     """The completed responses of `campaigns` that count for the period from `start` to `end`,
-    seen on `today` (the rule in this module's docstring)."""
+    seen on `today` (the rule in this module's docstring). The indicators read a closed wave's
+    counts instead (`enquetes.tallies`); this says which responses they stand for."""
     dated = Q(campaign__kind=SurveyKind.KEY_STEP, campaign__anonymous=False)
     counts = ~dated & Q(campaign__closes_on__range=(start, end), campaign__closes_on__lt=today)
     if end < today:  # a complete period
@@ -100,24 +103,74 @@ class SurveyResultsProvider:
         kind, _, key = selector.partition(":")
         if kind not in ("question", "theme") or not key or not feed:
             return None
-        responses = counted_responses(
-            feed_campaigns(cooperative_id, feed, family), start, end, today
+        campaigns = feed_campaigns(cooperative_id, feed, family)
+        values, people, anonymous = _dated_counts(
+            counted_responses(campaigns.filter(DATED), start, end, today), kind, key
         )
-        answers = Answer.objects.filter(
-            response__in=responses, question__type=Question.Type.SATISFACTION
+        waves = list(
+            campaigns.exclude(DATED).filter(closes_on__range=(start, end), closes_on__lt=today)
         )
-        answers = (
-            answers.filter(question__key=key)
-            if kind == "question"
-            else answers.filter(question__theme=key)
-        )
-        rate = satisfaction_rate(answers.values_list("value").annotate(n=Count("*")).order_by())
+        keys = _satisfaction_keys([c.questionnaire_id for c in waves], kind, key)
+        for campaign in waves:
+            counts = campaign_counts(campaign, today)
+            wave_keys = keys.get(campaign.questionnaire_id, set())
+            for question_key in wave_keys:
+                for answer, n in counts.values.get(question_key, {}).items():
+                    values[answer] += n
+            if kind == "theme":
+                people += counts.themes.get(key, 0)
+            elif wave_keys:  # one answer per person: the opinions are the people
+                answers = counts.values.get(key, {})
+                people += sum(n for answer, n in answers.items() if answer in scales.OPINIONS)
+            anonymous = anonymous or (campaign.anonymous and counts.responses > 0)
+        rate = satisfaction_rate(values.items())
         if rate.rate is None:  # no opinion given
             return None
-        people = answers.filter(value__in=scales.OPINIONS).aggregate(
-            n=Count("response_id", distinct=True)
-        )["n"]
-        if is_hidden(responses.filter(campaign__anonymous=True).exists(), people):
+        if is_hidden(anonymous, people):
             return None
         value = Decimal(rate.rate).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         return Figure(value, people)
+
+
+# A nominative key-step campaign counts its responses by the day they were sent (the rule above).
+DATED = Q(kind=SurveyKind.KEY_STEP, anonymous=False)
+
+
+def _selected(answers: QuerySet[Answer], kind: str, key: str) -> QuerySet[Answer]:
+    answers = answers.filter(question__type=Question.Type.SATISFACTION)
+    return (
+        answers.filter(question__key=key)
+        if kind == "question"
+        else answers.filter(question__theme=key)
+    )
+
+
+def _dated_counts(
+    responses: QuerySet[Response], kind: str, key: str
+) -> tuple[defaultdict[str, int], int, bool]:
+    """(answers per value, people with an opinion, any anonymous) of dated responses, read from
+    their answers (a dated campaign's counts are not kept per day)."""
+    answers = _selected(Answer.objects.filter(response__in=responses), kind, key)
+    values: defaultdict[str, int] = defaultdict(int)
+    for value, n in answers.values_list("value").annotate(n=Count("*")).order_by():
+        values[value] += n
+    if not values:
+        return values, 0, False
+    people = answers.filter(value__in=scales.OPINIONS).aggregate(
+        n=Count("response_id", distinct=True)
+    )["n"]
+    return values, people, False  # dated campaigns are nominative
+
+
+def _satisfaction_keys(questionnaire_ids: list[int], kind: str, key: str) -> dict[int, set[str]]:
+    """{questionnaire id: keys of its satisfaction questions that the selector takes}."""
+    if not questionnaire_ids:
+        return {}
+    questions = Question.objects.filter(
+        questionnaire_id__in=questionnaire_ids, type=Question.Type.SATISFACTION
+    )
+    questions = questions.filter(key=key) if kind == "question" else questions.filter(theme=key)
+    out: dict[int, set[str]] = defaultdict(set)
+    for questionnaire_id, question_key in questions.values_list("questionnaire_id", "key"):
+        out[questionnaire_id].add(question_key)
+    return out

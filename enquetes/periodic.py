@@ -1,5 +1,5 @@
 """The surveys app's entries of the beat schedule (settings.CELERY_BEAT_SCHEDULE): no argument,
-the same service as the `dispatch_surveys` management command."""
+the same services as the `dispatch_surveys` and `tally_campaigns` management commands."""
 
 import dataclasses
 
@@ -7,8 +7,15 @@ from celery import shared_task
 from django.utils import timezone
 
 from enquetes.services.dispatch import surveys_dispatch
+from enquetes.services.tallies import tallies_store
 
 
 @shared_task
 def surveys_dispatch_task() -> dict:
     return dataclasses.asdict(surveys_dispatch(now=timezone.now()))
+
+
+@shared_task
+def tallies_store_task() -> int:
+    """Store the counts of the campaigns closed since the last run."""
+    return tallies_store()

@@ -17,20 +17,16 @@ from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Case,
     Count,
-    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.utils import timezone
 
-from cooperatives.models import Cooperative
+from cooperatives.models import Cooperative, Programme
 from coopqualite.outbox import selectors as outbox_selectors
 from coopqualite.outbox.selectors import StateCount, outbox_counts, outbox_problems
 from coopqualite.spreadsheets import safe_cell
@@ -46,6 +42,7 @@ from enquetes.models import (
     SurveyKind,
     Theme,
 )
+from enquetes.tallies import GENERAL, NO_PROGRAMME, Counts, campaign_counts
 
 VERY_SATISFIED = scales.SATISFACTION[0][0]  # the top of the scale
 
@@ -163,71 +160,6 @@ class Cell:
     hidden: bool = False
 
 
-def _question_counts(campaign_ids: list[int]) -> dict[tuple[int, str, str], int]:
-    """{(campaign_id, question key, value): count} over completed responses; free-text answers
-    are counted under the value ""."""
-    rows = (
-        Answer.objects.filter(response__campaign_id__in=campaign_ids, response__completed=True)
-        .values_list("response__campaign_id", "question__key", "value")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    return {(c, key, value): n for c, key, value, n in rows}
-
-
-def _respondents(
-    campaign_id: int, questions: list[Question], counts: dict[tuple[int, str, str], int]
-) -> dict[str, int]:
-    """Respondents per question key. A single-valued question has one row per respondent, so
-    its counts add up; only multiple-choice questions need a distinct count."""
-    per_key: dict[str, int] = defaultdict(int)
-    for (c, key, _), n in counts.items():
-        if c == campaign_id:
-            per_key[key] += n
-    multiple = [q.pk for q in questions if q.type == Question.Type.MULTIPLE]
-    if multiple:
-        per_key.update(
-            Answer.objects.filter(
-                response__campaign_id=campaign_id,
-                response__completed=True,
-                question_id__in=multiple,
-            )
-            .values_list("question__key")
-            .annotate(n=Count("response_id", distinct=True))
-            .order_by()
-        )
-    return per_key
-
-
-def _group_respondents(campaign: Campaign) -> tuple[dict[str, int], dict[int, int]]:
-    """Répondants per theme and per commitment: the people who gave at least one opinion on
-    the scale questions of the group (two queries)."""
-    opinions = Answer.objects.filter(
-        response__campaign=campaign,
-        response__completed=True,
-        question__type=Question.Type.SATISFACTION,
-        value__in=scales.OPINIONS,
-    )
-    people = Count("response_id", distinct=True)
-    themes = (
-        opinions.annotate(
-            group=Case(
-                When(question__theme="", then=Value("general")), default=F("question__theme")
-            )
-        )
-        .values_list("group")
-        .annotate(n=people)
-        .order_by()
-    )
-    commitments = (
-        opinions.filter(question__commitment__isnull=False)
-        .values_list("question__commitment_id")
-        .annotate(n=people)
-        .order_by()
-    )
-    return dict(themes), dict(commitments)
-
-
 def previous_campaign(campaign: Campaign) -> Campaign | None:
     """The last campaign of the same kind (and key step) that opened before this one."""
     return (
@@ -263,12 +195,10 @@ class CampaignResults:
         return _pct(self.answered, self.invited)
 
 
-def _question_rate(
-    counts: dict[tuple[int, str, str], int], campaign_id: int, question: Question
-) -> Rate:
+def _question_rate(counts: Counts, question: Question) -> Rate:
+    values = counts.values.get(question.key, {})
     return satisfaction_rate(
-        (value, counts.get((campaign_id, question.key, value), 0))
-        for value, _ in scales.options_for(question)
+        (value, values.get(value, 0)) for value, _ in scales.options_for(question)
     )
 
 
@@ -282,22 +212,14 @@ def _channels(campaign: Campaign, by_channel: dict[str, int]) -> list[Cell]:
 
 
 def campaign_results(campaign: Campaign) -> CampaignResults:
-    """Every figure of the results page, in a fixed number of queries. Breakdowns go through
-    the anonymity mask; a wave is compared with the previous one on the questions both asked
-    (same key, same type) only."""
+    """Every figure of the results page, from the campaign's counts (`enquetes.tallies`), in a
+    fixed number of queries. Breakdowns go through the anonymity mask; a wave is compared with
+    the previous one on the questions both asked (same key, same type) only."""
     previous = previous_campaign(campaign)
-    ids = [campaign.pk] + ([previous.pk] if previous else [])
-    counts = _question_counts(ids)
-    invitations = Invitation.objects.filter(campaign=campaign).aggregate(
-        invited=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))
-    )
-    by_channel = dict(
-        Response.objects.filter(campaign=campaign, completed=True)
-        .values_list("channel")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    total = sum(by_channel.values())
+    counts = campaign_counts(campaign)
+    before_counts = campaign_counts(previous) if previous else None
+    by_channel = counts.channels
+    total = counts.responses
     anonymous = campaign.anonymous
     hidden = is_hidden(anonymous, total)
     questions = list(
@@ -312,8 +234,8 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
                 "key", "type"
             )
         )
-    respondents = _respondents(campaign.pk, questions, counts)
-    theme_people, commitment_people = _group_respondents(campaign)
+    theme_people = counts.themes
+    commitment_people = {int(pk): n for pk, n in counts.commitments.items()}
     results = []
     themes: dict[str, Rate] = defaultdict(Rate)
     themes_shared: dict[str, Rate] = defaultdict(Rate)  # over the questions both waves asked
@@ -321,24 +243,20 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     by_commitment: dict[int, Rate] = defaultdict(Rate)
     commitments = {}
     for question in questions:
-        n = respondents.get(question.key, 0)
+        n = counts.respondents(question)
         result = QuestionResult(
             question=question,
-            counts={
-                value: count
-                for (c, key, value), count in counts.items()
-                if c == campaign.pk and key == question.key
-            },
+            counts=dict(counts.values.get(question.key, {})),
             respondents=n,
             hidden=hidden or is_hidden(anonymous, n),
         )
         if question.is_scale:
-            theme = question.theme or "general"
-            rate = _question_rate(counts, campaign.pk, question)
+            theme = question.theme or GENERAL
+            rate = _question_rate(counts, question)
             result.rate = replace(rate, respondents=rate.opinions)
             themes[theme] += rate
-            if previous is not None and (question.key, question.type) in shared:
-                before = _question_rate(counts, previous.pk, question)
+            if before_counts is not None and (question.key, question.type) in shared:
+                before = _question_rate(before_counts, question)
                 result.previous_rate = before.rate
                 themes_shared[theme] += rate
                 themes_before[theme] += before
@@ -366,8 +284,8 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     return CampaignResults(
         campaign=campaign,
         previous=previous,
-        invited=invitations["invited"],
-        answered=invitations["answered"],
+        invited=counts.invited,
+        answered=counts.answered,
         responses=total,
         channels=_channels(campaign, by_channel),
         questions=results,
@@ -379,25 +297,27 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     )
 
 
+def _programme_names(keys: Iterable[str]) -> dict[str, str]:
+    ids = [int(key) for key in keys if key != NO_PROGRAMME]
+    names = dict(Programme.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    return {key: names.get(int(key), "") if key != NO_PROGRAMME else "" for key in keys}
+
+
 def programme_rates(campaign: Campaign) -> list[dict]:
     """Response rate per programme; in an anonymous campaign the anonymity mask hides the
     programmes with few respondents (and as many others as it takes)."""
-    rows = list(
-        Invitation.objects.filter(campaign=campaign)
-        .values("programme_id", "programme__name")
-        .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
-        .order_by("programme__name")
-    )
-    hidden = hidden_cells(campaign.anonymous, {r["programme_id"]: r["answered"] for r in rows})
+    programmes = campaign_counts(campaign).programmes
+    names = _programme_names(programmes)
+    hidden = hidden_cells(campaign.anonymous, {key: n for key, (_, n) in programmes.items()})
     out = []
-    for row in rows:
-        small = row["programme_id"] in hidden
+    for key, (invited, answered) in sorted(programmes.items(), key=lambda item: names[item[0]]):
+        small = key in hidden
         out.append(
             {
-                "name": row["programme__name"] or "Sans programme",
-                "invited": row["invited"],
-                "answered": None if small else row["answered"],
-                "rate": None if small else _pct(row["answered"], row["invited"]),
+                "name": names[key] or "Sans programme",
+                "invited": invited,
+                "answered": None if small else answered,
+                "rate": None if small else _pct(answered, invited),
                 "hidden": small,
             }
         )
@@ -406,37 +326,21 @@ def programme_rates(campaign: Campaign) -> list[dict]:
 
 def programme_satisfaction(campaign: Campaign) -> list[Cell]:
     """Overall satisfaction (every scale question) per programme, through the anonymity mask."""
-    rows = (
-        Answer.objects.filter(
-            response__campaign=campaign,
-            response__completed=True,
-            question__type=Question.Type.SATISFACTION,
-        )
-        .values_list("response__programme_id", "value")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    people = {
-        pk: (name, n)
-        for pk, name, n in Response.objects.filter(campaign=campaign, completed=True)
-        .values_list("programme_id", "programme__name")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    by_programme: dict[int | None, list[tuple[str, int]]] = defaultdict(list)
-    for pk, value, n in rows:
-        by_programme[pk].append((value, n))
-    hidden = hidden_cells(campaign.anonymous, {pk: n for pk, (_, n) in people.items()})
+    counts = campaign_counts(campaign)
+    people = counts.programme_people
+    names = _programme_names(people)
+    hidden = hidden_cells(campaign.anonymous, people)
     out = []
-    for pk, (name, n) in sorted(people.items(), key=lambda item: item[1][0] or ""):
-        if pk not in by_programme:
+    for key, n in sorted(people.items(), key=lambda item: names[item[0]]):
+        values = counts.programme_values.get(key)
+        if not values:
             continue
-        small = pk in hidden
+        small = key in hidden
         out.append(
             Cell(
-                label=name or "Sans programme",
+                label=names[key] or "Sans programme",
                 respondents=None if small else n,
-                rate=None if small else satisfaction_rate(by_programme[pk]),
+                rate=None if small else satisfaction_rate(values.items()),
                 hidden=small,
             )
         )
@@ -447,20 +351,17 @@ def answered_over_time(campaign: Campaign) -> list[tuple[dt.date, int]]:
     """Cumulative number of answered invitations, day by day. Through the anonymity mask: in an
     anonymous campaign a point is drawn once at least five answers came in since the last one
     (the answers of the last days join the last point)."""
-    rows = (
-        Invitation.objects.filter(campaign=campaign, answered_at__isnull=False)
-        .values_list("answered_at__date")
-        .annotate(n=Count("pk"))
-        .order_by("answered_at__date")
-    )
+    days = sorted(campaign_counts(campaign).days.items())
     total, step, out = 0, 0, []
-    for day, n in rows:
+    day = None
+    for iso, n in days:
+        day = dt.date.fromisoformat(iso)
         total += n
         step += n
         if not is_hidden(campaign.anonymous, step):
             out.append((day, total))
             step = 0
-    if step and out:
+    if step and out and day is not None:
         out[-1] = (day, total)
     return out
 

@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite: settings for tests, personas, real services."""
 
 import pytest
+from django.core.cache import cache
 from django.utils.functional import empty
 
 from cooperatives.models import User
@@ -37,6 +38,15 @@ def _forget_snapshots():
     snapshots_clear()
     yield
     snapshots_clear()
+
+
+@pytest.fixture(autouse=True)
+def _forget_cache():
+    """A running campaign's counts are cached a minute (enquetes.tallies): not from a test to
+    the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from cooperatives.models import User
 from enquetes.answering.snapshot import Page, QuestionSnapshot, Snapshot, Value, snapshot_of
-from enquetes.models import Answer, Invitation, Response
+from enquetes.models import Answer, Campaign, Invitation, Response
+from enquetes.services.tallies import tally_forget
 
 MAX_RETRIES = 5
 
@@ -201,6 +202,8 @@ def _response_create(
     Answer.objects.bulk_create(
         row for question in questions for row in _rows(response, question, shown.get(question.pk))
     )
+    if invitation.campaign.status(timezone.localdate(now)) == Campaign.Status.CLOSED:
+        tally_forget(campaign=invitation.campaign)  # entered late (paper, phone)
     return response
 
 

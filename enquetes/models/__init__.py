@@ -8,9 +8,9 @@ from enquetes.models.questionnaires import (
     SurveyKind,
     Theme,
 )
-from enquetes.models.responses import Answer, Response
+from enquetes.models.responses import Answer, CampaignTally, Response
 
 __all__ = [
-    "Answer", "Campaign", "Choice", "Invitation", "KeyStep", "Message", "PopulationImport",
-    "Question", "Questionnaire", "Response", "Section", "SurveyKind", "Theme",
+    "Answer", "Campaign", "CampaignTally", "Choice", "Invitation", "KeyStep", "Message",
+    "PopulationImport", "Question", "Questionnaire", "Response", "Section", "SurveyKind", "Theme",
 ]  # fmt: skip

@@ -80,3 +80,23 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return self.value or self.text[:40]
+
+
+class CampaignTally(models.Model):
+    """The counts every results figure of a closed campaign is computed from (`enquetes.tallies`),
+    stored once it is closed so that its results page, the report and the survey-fed indicators
+    read one row instead of its answers. Only a closed campaign has one; a response entered
+    after the closing (paper, phone) deletes it, and the periodic job stores it again."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    counts = models.JSONField("décomptes")
+    computed_at = models.DateTimeField("calculés le")
+
+    class Meta:
+        verbose_name = "décomptes d'une campagne"
+        verbose_name_plural = "décomptes des campagnes"
+
+    def __str__(self) -> str:
+        return f"Décomptes de la campagne {self.campaign_id}"

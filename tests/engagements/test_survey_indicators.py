@@ -14,6 +14,7 @@ from django.urls import reverse
 from engagements.models import Commitment, Indicator, Measurement
 from engagements.services.measuring import indicators_refresh
 from enquetes.models import Answer, Question, Response
+from enquetes.services.tallies import tallies_store
 from rapports.selectors import report_context
 from tests.enquetes.factories import campaign_create, questionnaire_from_template
 
@@ -251,3 +252,17 @@ def test_the_indicator_form_asks_which_campaigns_feed_a_survey_indicator(client,
     assert accepted.status_code == 302
     created = Indicator.objects.get(commitment=commitment, name="Satisfaction SAV")
     assert (created.survey_feed, created.min_base) == ("key_step:perfect_completion", 50)
+
+
+def test_a_closed_wave_feeds_its_indicator_from_its_stored_counts(coop_a):
+    indicator = survey_indicator(coop_a)
+    wave = closed_wave(coop_a)
+    respond(wave, 30, **SATISFIED)
+    respond(wave, 10, **UNHAPPY)
+    assert tallies_store(today=TODAY) == 1
+    Answer.objects.filter(response__campaign=wave).delete()  # the counts stand for them
+
+    indicators_refresh(today=TODAY)
+
+    stored = Measurement.objects.get(indicator=indicator, period_start=dt.date(2026, 1, 1))
+    assert (stored.value, stored.base) == (Decimal("75.0"), 40)
