@@ -115,6 +115,11 @@ class BuyerSession(models.Model):
         return f"session {self.pk}"
 
 
+def get_shared_storage():
+    # A callable keeps the machine's path out of the migrations (as chantiers' letters do).
+    return private_storage
+
+
 class SharedDocument(models.Model):
     """A document the cooperative shares with a buyer (a plan, a notice, a report): a private
     file, read in the space by the buyers of the same lot (the household), and by staff."""
@@ -125,7 +130,7 @@ class SharedDocument(models.Model):
         Buyer, on_delete=models.CASCADE, related_name="+", verbose_name="acquéreur"
     )
     title = models.CharField("titre", max_length=200)
-    file = models.FileField(storage=private_storage, upload_to="shared/")
+    file = models.FileField(storage=get_shared_storage, upload_to="shared/")
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=120)
     size = models.PositiveIntegerField()
