@@ -193,6 +193,9 @@ SURVEY_INDICATOR_MIN_BASE = env_int("SURVEY_INDICATOR_MIN_BASE", 30)
 if SURVEY_INDICATOR_MIN_BASE < 1:
     raise ImproperlyConfigured("SURVEY_INDICATOR_MIN_BASE must be at least 1")
 BUYER_IMPORT_MAX_UPLOAD_MB = 5
+# Commitment 4: a construction letter is on time when published within this many days of the
+# day its phase was reached (chantiers.metrics).
+CONSTRUCTION_LETTER_WITHIN_DAYS = env_int("CONSTRUCTION_LETTER_WITHIN_DAYS", 30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

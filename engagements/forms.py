@@ -26,7 +26,7 @@ from engagements.models import (
 from engagements.readings import is_unusual
 from engagements.selectors import measurement_history
 from engagements.sources import (
-    JOURNEY_METRIC_CHOICES,
+    journey_metric_choices,
     survey_family_choices,
     survey_feed_choices,
 )
@@ -269,7 +269,7 @@ class CommitmentForm(forms.ModelForm):
 class IndicatorForm(forms.ModelForm):
     journey_metric = forms.ChoiceField(
         label="Mesure du parcours",
-        choices=[("", "—"), *JOURNEY_METRIC_CHOICES],
+        choices=lambda: [("", "—"), *journey_metric_choices()],
         required=False,
         help_text="Pour une source « parcours » : la mesure calculée à partir des dates.",
     )

@@ -1,9 +1,10 @@
 """Where computed indicators get their figures.
 
 Journey metrics are computed here from what staff record of the buyers' journey (dates,
-interlocutors, announcements), read from the tenancy app only. Survey figures come from a provider
-that the surveys app registers at start-up (`register_survey_results`): this app defines the
-interface and never imports the surveys app.
+interlocutors, announcements), read from the tenancy app only; a later app that records a part
+of the journey registers its own (`register_journey_metric`: the construction letters). Survey
+figures come from a provider that the surveys app registers at start-up
+(`register_survey_results`): this app defines the interface and never imports the surveys app.
 """
 
 from __future__ import annotations
@@ -202,10 +203,8 @@ JOURNEY_METRICS: dict[str, JourneyMetric] = {
         courtesy_visit_share,
         3,
     ),
-    # Commitment 4, news at each of the 4 essential phases of the works: its metric (letters
-    # sent within N days of each phase's actual date) is computed from the letters the portal
-    # sends, and comes with them (construction phases and letters, issue 11 §2). Until then the
-    # cooperative types the figure in.
+    # Commitment 4, news at each of the 4 essential phases of the works: computed from the
+    # letters the portal sends, registered by the construction app (`register_journey_metric`).
     # Commitment 5, keeping the contract: the delivery month confirmed three months ahead.
     "delivery_notice_share": JourneyMetric(
         "Livraisons dont le mois a été confirmé au moins 3 mois avant",
@@ -220,4 +219,13 @@ JOURNEY_METRICS: dict[str, JourneyMetric] = {
         5,
     ),
 }
-JOURNEY_METRIC_CHOICES = [(key, metric.label) for key, metric in JOURNEY_METRICS.items()]
+
+
+def register_journey_metric(key: str, metric: JourneyMetric) -> None:
+    """A metric computed from what a later app records (construction letters: commitment 4),
+    registered in its `AppConfig.ready`: this app never imports it."""
+    JOURNEY_METRICS[key] = metric
+
+
+def journey_metric_choices() -> list[tuple[str, str]]:
+    return [(key, metric.label) for key, metric in JOURNEY_METRICS.items()]
