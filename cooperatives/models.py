@@ -104,6 +104,7 @@ class Permission(models.TextChoices):
     EDIT = "edit", "modifier les données de la coopérative"
     MANAGE = "manage", "gérer les paramètres de la coopérative"
     BUILD_REPORTS = "build_reports", "construire et télécharger le rapport annuel"
+    APPROVE_REPORTS = "approve_reports", "rédiger et approuver le rapport annuel"
     READ_FEDERATION = "read_federation", "lire les tableaux de bord de la fédération"
     ADMINISTER_FEDERATION = (
         "administer_federation",
@@ -197,6 +198,7 @@ class User(AbstractUser):
                 Permission.EDIT,
                 Permission.MANAGE,
                 Permission.BUILD_REPORTS,
+                Permission.APPROVE_REPORTS,
             }
         ),
         Role.BOARD: frozenset({Permission.READ, Permission.BUILD_REPORTS}),

@@ -9,11 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cooperatives.models import Buyer, Cooperative
 from coopqualite.charts import Point, line_chart
+from coopqualite.formats import format_date
 from engagements import periods
 from engagements.models import (
     Action,
@@ -25,10 +25,12 @@ from engagements.models import (
     Principle,
 )
 from engagements.readings import reading, status_of
-from enquetes.models import Answer, Campaign
-from enquetes.selectors import campaign_results
+from enquetes.anonymity import is_hidden
+from enquetes.models import Campaign
+from enquetes.selectors import campaign_results, comments
+from rapports.models import ReportVersion
 
-COMMENTS_PER_CAMPAIGN = 4
+QUOTE_CANDIDATES = 200  # comments offered per campaign in the draft's form
 
 
 @dataclass
@@ -63,8 +65,14 @@ def _done_in(start: dt.date, end: dt.date) -> Q:
     return Q(status=Action.Status.DONE, completed_on__range=(start, end))
 
 
-# "Late" in the report is Action.late_q on the 31st of December of the report's year: open, and
-# due before that day.
+def late_day(year: int, today: dt.date) -> dt.date:
+    """The day "late" is counted on: the 31st of December of a past year; today for the
+    current year (whose December has not come). The rule itself is Action.late_q."""
+    return dt.date(year, 12, 31) if year < today.year else today
+
+
+def late_label(year: int, today: dt.date) -> str:
+    return f"au {format_date(late_day(year, today))}"
 
 
 def _indicator_rows(commitment_ids: list[int], year: int) -> dict[int, list[IndicatorRow]]:
@@ -118,7 +126,9 @@ def _indicator_rows(commitment_ids: list[int], year: int) -> dict[int, list[Indi
     return rows
 
 
-def _commitment_sections(cooperative: Cooperative, year: int) -> list[CommitmentSection]:
+def _commitment_sections(
+    cooperative: Cooperative, year: int, late_on: dt.date
+) -> list[CommitmentSection]:
     start, end = _year_bounds(year)
     commitments = list(
         Commitment.objects.for_cooperative(cooperative)
@@ -132,14 +142,14 @@ def _commitment_sections(cooperative: Cooperative, year: int) -> list[Commitment
     actions = (
         Action.objects.for_cooperative(cooperative)
         .filter(commitments__in=ids)
-        .filter(_done_in(start, end) | Action.late_q(end))
+        .filter(_done_in(start, end) | Action.late_q(late_on))
         .select_related("owner")
         .prefetch_related(Prefetch("commitments", queryset=Commitment.objects.only("pk")))
         .distinct()
         .order_by("due_date", "pk")
     )
     for action in actions:
-        late = action.is_late(end)
+        late = action.is_late(late_on)
         for commitment in action.commitments.all():
             if commitment.pk in sections:
                 section = sections[commitment.pk]
@@ -164,30 +174,43 @@ def _commitment_sections(cooperative: Cooperative, year: int) -> list[Commitment
     return list(sections.values())
 
 
-def _surveys(cooperative: Cooperative, year: int) -> list[dict]:
-    start, end = _year_bounds(year)
-    campaigns = list(
-        Campaign.objects.for_cooperative(cooperative)
-        .filter(launched_at__isnull=False)
-        .filter(Q(opens_on__range=(start, end)) | Q(closes_on__range=(start, end)))
-        .select_related("questionnaire")
-        .order_by("opens_on")
-    )
+def _surveys(campaigns: list[Campaign], quotes: list[dict]) -> list[dict]:
+    """The campaigns the version presents, each with the comments a person chose to quote
+    (never one of a campaign whose answers the anonymity mask hides)."""
+    chosen: dict[int, list[str]] = defaultdict(list)
+    for quote in quotes:
+        chosen[quote["campaign"]].append(quote["text"])
     out = []
-    for campaign in campaigns:
+    for campaign in sorted(campaigns, key=lambda c: (c.opens_on, c.pk)):
         results = campaign_results(campaign)
-        comments = []
-        if not results.hidden:
-            comments = list(
-                Answer.objects.filter(
-                    response__campaign=campaign, response__completed=True, question__type="text"
-                )
-                .exclude(text="")
-                .order_by("text")
-                .values_list("text", flat=True)
-                .distinct()[:COMMENTS_PER_CAMPAIGN]
-            )
-        out.append({"campaign": campaign, "results": results, "comments": comments})
+        quoted = [] if results.hidden else chosen.get(campaign.pk, [])
+        out.append({"campaign": campaign, "results": results, "comments": quoted})
+    return out
+
+
+def closed_campaigns(cooperative: Cooperative, year: int, today: dt.date) -> QuerySet[Campaign]:
+    """The campaigns offered by default: launched, run (at least partly) in the year, and
+    closed on `today`."""
+    return (
+        Campaign.objects.for_cooperative(cooperative)
+        .filter(launched_at__isnull=False, closes_on__lt=today)
+        .filter(opens_on__year__lte=year, closes_on__year__gte=year)
+    )
+
+
+def quote_candidates(version: ReportVersion) -> list[tuple[Campaign, list[str]]]:
+    """The comments a director may choose to quote: those of the campaigns the version
+    presents, when the anonymity mask shows them (at most QUOTE_CANDIDATES each)."""
+    out = []
+    for campaign in version.campaigns.order_by("opens_on", "pk"):
+        respondents = campaign.responses.filter(completed=True).count()
+        if is_hidden(campaign.anonymous, respondents):
+            continue
+        texts = list(
+            comments(campaign).values_list("text", flat=True).distinct()[:QUOTE_CANDIDATES]
+        )
+        if texts:
+            out.append((campaign, texts))
     return out
 
 
@@ -208,7 +231,11 @@ def _rse_actions(cooperative: Cooperative, year: int) -> list[tuple[str, list[Ac
 
 
 def _key_figures(
-    cooperative: Cooperative, year: int, sections: list[CommitmentSection], surveys: list[dict]
+    cooperative: Cooperative,
+    year: int,
+    late_on: dt.date,
+    sections: list[CommitmentSection],
+    surveys: list[dict],
 ) -> dict:
     start, end = _year_bounds(year)
     deliveries = Buyer.objects.for_cooperative(cooperative).aggregate(
@@ -217,7 +244,7 @@ def _key_figures(
     )
     actions = Action.objects.for_cooperative(cooperative).aggregate(
         done=Count("pk", filter=_done_in(start, end)),
-        late=Count("pk", filter=Action.late_q(end)),
+        late=Count("pk", filter=Action.late_q(late_on)),
     )
     rows = [row for section in sections for row in section.indicators]
     measured = [row for row in rows if row.status != "none"]
@@ -235,9 +262,27 @@ def _key_figures(
     }
 
 
-def report_context(*, cooperative: Cooperative, year: int) -> dict:
-    sections = _commitment_sections(cooperative, year)
-    surveys = _surveys(cooperative, year)
+def _profile(version: ReportVersion) -> list[tuple[str, object, str]]:
+    """The profile and governance figures the director filled in: (label, value, unit)."""
+    rows = [
+        ("Sociétaires", version.members, ""),
+        ("Logements mis en chantier", version.homes_built, ""),
+        ("Logements vendus", version.homes_sold, ""),
+        ("Programmes livrés", version.programmes_delivered, ""),
+        ("Membres du conseil d'administration", version.board_members, ""),
+        ("Réunions du conseil d'administration", version.board_meetings, ""),
+        ("Participation à l'assemblée générale", version.agm_attendance, "%"),
+    ]
+    return [row for row in rows if row[1] is not None]
+
+
+def report_context(*, version: ReportVersion, today: dt.date) -> dict:
+    """Everything the report says, for one version (its choices and writing) on `today`."""
+    cooperative, year = version.cooperative, version.year
+    late_on = late_day(year, today)
+    sections = _commitment_sections(cooperative, year, late_on)
+    campaigns = list(version.campaigns.select_related("questionnaire")) if version.pk else []
+    surveys = _surveys(campaigns, version.quotes)
     principles = Principle.objects.prefetch_related(
         Prefetch(
             "commitments",
@@ -246,12 +291,16 @@ def report_context(*, cooperative: Cooperative, year: int) -> dict:
         )
     )
     return {
+        "version": version,
         "cooperative": cooperative,
         "year": year,
-        "built_on": timezone.localdate(),
+        "built_on": today,
+        "late_label": late_label(year, today),
+        "late_is_year_end": late_on.year == year and late_on.month == 12 and late_on.day == 31,
+        "profile": _profile(version),
         "principles": principles,
         "sections": sections,
         "surveys": surveys,
         "rse": _rse_actions(cooperative, year),
-        "figures": _key_figures(cooperative, year, sections, surveys),
+        "figures": _key_figures(cooperative, year, late_on, sections, surveys),
     }

@@ -46,7 +46,7 @@ from enquetes.models import (
     Response,
 )
 from enquetes.services.questionnaires import questionnaire_from_template
-from rapports.models import Report
+from rapports.models import Report, ReportVersion
 from tests import factories
 from tests.engagements.factories import (
     ActionFactory,
@@ -102,8 +102,9 @@ def fill(mark: str) -> Cooperative:
         upload=SimpleUploadedFile(f"devis {mark}.pdf", f"%PDF-1.4 devis {mark}".encode()),
         content_type="application/pdf",
     )
+    version = ReportVersion.objects.create(cooperative=coop, year=2025, foreword=f"Mot {mark}")
     report = Report.objects.create(
-        cooperative=coop, year=2025, status=Report.Status.DONE, built_by=staff
+        cooperative=coop, year=2025, version=version, status=Report.Status.DONE, built_by=staff
     )
     report.file.save(f"{coop.slug}-2025-{report.pk}.pdf", ContentFile(f"%PDF rapport {mark}"))
     questionnaire = questionnaire_from_template(
@@ -199,7 +200,7 @@ def test_the_export_holds_the_rows_of_the_cooperative_and_none_of_another_by_id(
         assert ids(model.objects.for_cooperative(alpha)) <= exported, model
         assert not ids(model.objects.for_cooperative(bravo)) & exported, model
         checked += 1
-    assert checked == 27  # sav: companies, service levels, claims, their steps and e-mails
+    assert checked == 28  # sav: companies, service levels, claims, their steps and e-mails
     assert column(archive, User) == ids(User.objects.filter(cooperative=alpha))
     assert column(archive, Cooperative) == {str(alpha.pk)}
     assert column(archive, Choice) == ids(

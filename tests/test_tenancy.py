@@ -27,7 +27,7 @@ from enquetes.models import Answer, Campaign, Invitation, PopulationImport, Ques
 from enquetes.services.campaigns import campaign_start
 from enquetes.services.questionnaires import questionnaire_from_template
 from espace.services.documents import document_share
-from rapports.models import Report
+from rapports.models import Report, ReportVersion
 from tests import factories
 
 PUBLIC_URL_NAMES = {
@@ -199,12 +199,18 @@ MATRIX = {
     "section_new":               ("200",       "200",       "403",       "403",       "login"),
     "question_new":              ("200",       "200",       "403",       "403",       "login"),
     "question_edit":             ("200",       "200",       "403",       "403",       "login"),
-    # The annual report: staff preview it, the others build and download it
+    # The annual report: the director writes and approves it; staff preview it; the others
+    # build previews and download
     "report_list":               ("200",       "200",       "200",       "200",       "login"),
-    "report_new":                ("405/403",   "405/302",   "405/302",   "405/302",   "login"),
-    "report_detail":             ("200",       "200",       "200",       "200",       "login"),
-    "report_download":           ("403",       "200",       "200",       "200",       "login"),
+    "report_new":                ("405/403",   "405/302",   "405/403",   "405/403",   "login"),
+    "report_version_detail":     ("200",       "200",       "200",       "200",       "login"),
+    "report_version_edit":       ("403",       "200/302",   "403",       "403",       "login"),
+    "report_version_build":      ("405/403",   "405/302",   "405/302",   "405/302",   "login"),
+    "report_version_approve":    ("405/403",   "405/302",   "405/403",   "405/403",   "login"),
     "report_preview":            ("200",       "200",       "200",       "200",       "login"),
+    "report_detail":             ("200",       "200",       "200",       "200",       "login"),
+    "report_retry":              ("405/403",   "405/302",   "405/302",   "405/302",   "login"),
+    "report_download":           ("403",       "200",       "200",       "200",       "login"),
 }
 # fmt: on
 
@@ -302,10 +308,14 @@ def secret_a(coop_a, programme_a, staff_a):
         upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan"), content_type="application/pdf",
         now=timezone.now(),
     )  # fmt: skip
-    report = Report.objects.create(cooperative=coop_a, year=2025, status="done", pages=1)
+    version = ReportVersion.objects.create(cooperative=coop_a, year=2025)
+    report = Report.objects.create(
+        cooperative=coop_a, year=2025, version=version, status="done", pages=1
+    )
     report.file.save("a.pdf", ContentFile(b"%PDF-1.4 rapport"))
     return {
         "report_id": report.pk,
+        "version_id": version.pk,
         "slug": coop_a.slug,
         "year": 2025,
         "campaign_id": campaign.pk,

@@ -9,18 +9,17 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cooperatives.models import Cooperative
 from coopqualite.pdf import render_pdf
-from rapports.models import Report
+from rapports.models import Report, ReportVersion
 from rapports.selectors import report_context
 
 log = logging.getLogger(__name__)
 TEMPLATE = "rapports/report.html"
 
 
-def report_html(*, cooperative: Cooperative, year: int) -> str:
+def report_html(*, version: ReportVersion) -> str:
     """The report as HTML for the browser preview: the same template and context as the PDF."""
-    return render_to_string(TEMPLATE, report_context(cooperative=cooperative, year=year))
+    return render_to_string(TEMPLATE, report_context(version=version, today=timezone.localdate()))
 
 
 def _progress(report: Report, progress: int, step: str) -> None:
@@ -37,7 +36,8 @@ def report_build(*, report: Report) -> Report | None:
     if not claimed:
         return None
     try:
-        context = report_context(cooperative=report.cooperative, year=report.year)
+        version = report.version or ReportVersion(cooperative=report.cooperative, year=report.year)
+        context = report_context(version=version, today=timezone.localdate())
         _progress(report, 40, "Mise en page du PDF")
         pdf = render_pdf(TEMPLATE, context)
         _progress(report, 90, "Enregistrement")

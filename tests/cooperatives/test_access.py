@@ -12,8 +12,9 @@ from cooperatives.access import get_object_for
 from cooperatives.models import Permission, Programme, User
 from tests import factories
 
-READ, READ_BUYERS, EDIT, MANAGE, BUILD_REPORTS, READ_FEDERATION = (
-    "read", "read_buyers", "edit", "manage", "build_reports", "read_federation",
+READ, READ_BUYERS, EDIT, MANAGE, BUILD_REPORTS, APPROVE_REPORTS, READ_FEDERATION = (
+    "read", "read_buyers", "edit", "manage", "build_reports", "approve_reports",
+    "read_federation",
 )  # fmt: skip
 
 
@@ -22,7 +23,7 @@ def test_each_role_grants_exactly_its_permissions():
 
     assert granted == {
         "staff": {READ, READ_BUYERS, EDIT},
-        "director": {READ, READ_BUYERS, EDIT, MANAGE, BUILD_REPORTS},
+        "director": {READ, READ_BUYERS, EDIT, MANAGE, BUILD_REPORTS, APPROVE_REPORTS},
         "board": {READ, BUILD_REPORTS},
         "federation": {READ, BUILD_REPORTS, READ_FEDERATION},
     }

@@ -14,6 +14,7 @@ from engagements.services.charter import commitments_create_charter
 from enquetes.answering.saving import response_save_page, response_submit
 from enquetes.models import Campaign, Invitation, Question
 from enquetes.services.campaigns import campaign_start
+from rapports.models import ReportVersion
 from tests import factories
 from tests.engagements.factories import (
     ActionFactory,
@@ -184,3 +185,25 @@ def annual_year(*, name: str, slug: str) -> Year:
         cooperative=cooperative, owner=owner, campaign=campaign, previous=previous,
         done_actions=[energy, hotline], late_action=late, rse_upcoming=upcoming,
     )  # fmt: skip
+
+
+def chosen_version(year: Year) -> ReportVersion:
+    """The year's report as its director wrote it: this year's survey, its two comments
+    quoted, a foreword, highlights, priorities and the profile figures."""
+    version = ReportVersion.objects.create(
+        cooperative=year.cooperative, year=YEAR,
+        quotes=[
+            {"campaign": year.campaign.pk, "text": COMMENT_WITH_EXCLAMATION},
+            {"campaign": year.campaign.pk, "text": COMMENT_WITH_QUESTION},
+        ],
+        foreword=FOREWORD, highlights=HIGHLIGHTS, priorities=PRIORITIES,
+        members=1250, homes_sold=48, programmes_delivered=3, board_members=12,
+        agm_attendance=Decimal("41.5"),
+    )  # fmt: skip
+    version.campaigns.set([year.campaign])
+    return version
+
+
+FOREWORD = "Une année d'écoute : nous avons interrogé nos acquéreurs et tenu parole."
+HIGHLIGHTS = "Livraison des Jardins ; ouverture d'une astreinte du service après-vente."
+PRIORITIES = "Publier nos délais d'intervention ; réduire les réserves à la livraison."

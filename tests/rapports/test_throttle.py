@@ -11,7 +11,7 @@ from django.utils import timezone
 from rapports.models import Report
 from rapports.throttle import report_request_refusal
 from tests.rapports.scenario import YEAR
-from tests.rapports.test_views import messages_of, request_build
+from tests.rapports.test_views import draft_of, messages_of, request_build
 
 IN_PROGRESS = (
     "Un rapport que vous avez demandé est encore en construction : attendez qu'il soit prêt "
@@ -36,7 +36,7 @@ def test_a_second_build_while_the_first_is_in_progress_is_refused_on_the_report_
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("report_list")
+    assert response.url == reverse("report_version_detail", args=[draft_of(coop_a).pk])
     assert messages_of(response)[-1] == IN_PROGRESS  # after the first one's "lancée"
     assert queued == []
     assert Report.objects.count() == 1
@@ -67,7 +67,7 @@ def test_nine_builds_within_an_hour_and_older_ones_leave_room_for_another(
 
     response, _ = request_build(client, director_a, coop_a, django_capture_on_commit_callbacks)
 
-    assert messages_of(response) == ["Construction du rapport lancée."]
+    assert messages_of(response) == ["Construction de l'aperçu lancée."]
     assert Report.objects.count() == 12
 
 

@@ -14,7 +14,7 @@ from django.utils.functional import empty
 
 from coopqualite.pdf import render_pdf
 from coopqualite.storage import private_storage
-from rapports.models import Report
+from rapports.models import Report, ReportVersion
 from rapports.services.building import report_build
 from tests.rapports.scenario import YEAR
 
@@ -32,10 +32,15 @@ def small_pdf() -> bytes:
     return pdf.content
 
 
+def draft_of(cooperative) -> ReportVersion:
+    return ReportVersion.objects.get_or_create(cooperative=cooperative, year=YEAR)[0]
+
+
 @pytest.fixture
 def done_report(coop_a, director_a, small_pdf):
     report = Report.objects.create(
-        cooperative=coop_a, year=YEAR, built_by=director_a, status=Report.Status.DONE,
+        cooperative=coop_a, year=YEAR, version=draft_of(coop_a), built_by=director_a,
+        status=Report.Status.DONE,
         progress=100, step="Prêt", pages=1, size=len(small_pdf), finished_at=timezone.now(),
     )  # fmt: skip
     report.file.save(f"coop-a-{YEAR}-{report.pk}.pdf", ContentFile(small_pdf))
@@ -43,10 +48,12 @@ def done_report(coop_a, director_a, small_pdf):
 
 
 def request_build(client, user, cooperative, callbacks, *, execute=True):
-    """POST the build form as `user`; the worker's task runs once the transaction commits."""
+    """POST a preview build of the year's draft as `user`; the worker's task runs once the
+    transaction commits."""
+    version = draft_of(cooperative)
     client.force_login(user)
     with callbacks(execute=execute) as captured:
-        response = client.post(reverse("report_new"), {"cooperative": cooperative.pk, "year": YEAR})
+        response = client.post(reverse("report_version_build", args=[version.pk]))
     return response, captured
 
 
@@ -138,14 +145,15 @@ def test_staff_see_the_list_of_reports(client, staff_a, done_report):
     response = client.get(reverse("report_list"))
 
     assert response.status_code == 200
-    assert reverse("report_detail", args=[done_report.pk]) in response.content.decode()
-    assert "Construire le PDF" not in response.content.decode()
+    page = response.content.decode()
+    assert reverse("report_version_detail", args=[done_report.version_id]) in page
+    assert "Ouvrir le brouillon" not in page
 
 
 def test_staff_may_preview_the_report(client, staff_a, coop_a):
     client.force_login(staff_a)
 
-    response = client.get(reverse("report_preview", args=[coop_a.slug, YEAR]))
+    response = client.get(reverse("report_preview", args=[draft_of(coop_a).pk]))
 
     assert response.status_code == 200
     assert "Notes de méthode" in response.content.decode()
@@ -209,9 +217,7 @@ def test_a_federation_reader_may_not_build_for_a_cooperative_of_another_federati
         client, federation_a, coop_b, django_capture_on_commit_callbacks, execute=False
     )
 
-    assert response.status_code == 302
-    assert response.url == reverse("report_list")
-    assert messages_of(response) == ["Choisissez une coopérative et une année proposées."]
+    assert response.status_code == 404
     assert not Report.objects.exists()
     assert captured == []
 
@@ -225,7 +231,7 @@ def test_a_year_that_is_not_offered_is_refused(
         response = client.post(reverse("report_new"), {"cooperative": coop_a.pk, "year": 1999})
 
     assert response.url == reverse("report_list")
-    assert not Report.objects.exists()
+    assert not ReportVersion.objects.exists()
     assert captured == []
 
 
@@ -246,14 +252,7 @@ def test_an_outsider_cannot_download_a_report_of_another_cooperative(
 def test_an_outsider_cannot_preview_another_cooperative(client, staff_b, coop_a):
     client.force_login(staff_b)
 
-    assert client.get(reverse("report_preview", args=[coop_a.slug, YEAR])).status_code == 404
-
-
-def test_a_year_to_come_has_no_preview(client, staff_a, coop_a):
-    client.force_login(staff_a)
-    next_year = timezone.localdate().year + 1
-
-    assert client.get(reverse("report_preview", args=[coop_a.slug, next_year])).status_code == 404
+    assert client.get(reverse("report_preview", args=[draft_of(coop_a).pk])).status_code == 404
 
 
 # The worker ------------------------------------------------------------------------------------
@@ -278,7 +277,8 @@ def test_a_failed_build_is_marked_failed_with_a_french_message(
     assert report.finished_at is not None
     client.force_login(director_a)
     page = client.get(reverse("report_detail", args=[report.pk])).content.decode()
-    assert "La construction a échoué. Relancez-la" in page
+    assert "Échec — relancer." in page
+    assert reverse("report_retry", args=[report.pk]) in page
     assert 'http-equiv="refresh"' not in page
 
 

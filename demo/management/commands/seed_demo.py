@@ -11,8 +11,7 @@ from demo import builders
 from demo.engagements import engagements_seed
 from demo.enquetes import demo_invitation, enquetes_seed
 from demo.journey import journey_seed
-from rapports.models import Report
-from rapports.services.building import report_build
+from demo.rapports import reports_seed
 
 LOGINS = [
     ("collaborateur", "Collaborateur (staff) de Coop Horizon Habitat"),
@@ -116,10 +115,4 @@ class Command(BaseCommand):
         engagements_seed(cooperative=orne, owners=[staff_orne], reference=reference, rng=rng)
         journey_seed(cooperative=horizon, staff=[staff, director], reference=reference)
         enquetes_seed(cooperative=horizon, reference=reference, rng=rng)
-        if not Report.objects.filter(cooperative=horizon, year=reference.year - 1).exists():
-            # Built in-process: the demo shows a download at once.
-            report_build(
-                report=Report.objects.create(
-                    cooperative=horizon, year=reference.year - 1, built_by=director
-                )
-            )
+        reports_seed(cooperative=horizon, director=director, reference=reference)
