@@ -83,7 +83,7 @@ def test_a_director_requests_a_build_and_finds_it_ready_to_download(
     assert 'http-equiv="refresh"' not in page
 
 
-def test_the_download_is_a_pdf_attachment_named_after_the_cooperative_and_year(
+def test_a_preview_download_is_a_pdf_attachment_named_after_the_cooperative_and_year(
     client, director_a, done_report
 ):
     client.force_login(director_a)
@@ -93,7 +93,7 @@ def test_the_download_is_a_pdf_attachment_named_after_the_cooperative_and_year(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="rapport-rse-coop-a-{YEAR}.pdf"'
+        f'attachment; filename="rapport-rse-coop-a-{YEAR}-apercu.pdf"'
     )
     assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
