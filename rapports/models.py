@@ -16,6 +16,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cooperatives.models import Cooperative, TenantQuerySet
+from coopqualite.jobs.models import Job
 from coopqualite.storage import private_storage
 from enquetes.models import Campaign
 
@@ -125,14 +126,9 @@ class ReportVersion(models.Model):
         return self.state == self.State.DRAFT
 
 
-class Report(models.Model):
-    """One build of a report version as a PDF (a job: status, progress, file)."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "En attente"
-        RUNNING = "running", "En cours"
-        DONE = "done", "Prêt"
-        FAILED = "failed", "Échec"
+class Report(Job):
+    """One build of a report version as a PDF: a background job (`coopqualite.jobs`: status,
+    progress, heartbeat; a build whose worker died is built again by the sweep, then failed)."""
 
     cooperative_path = "cooperative"
 
@@ -148,13 +144,9 @@ class Report(models.Model):
     # The PDF of an approved version: built once, then kept as it is.
     final = models.BooleanField("version approuvée", default=False)
     year = models.PositiveSmallIntegerField("année")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
-    step = models.CharField("étape", max_length=120, blank=True)
     file = models.FileField(storage=get_report_storage, upload_to="reports/", blank=True)
     pages = models.PositiveSmallIntegerField("pages", null=True, blank=True)
     size = models.PositiveIntegerField("taille (octets)", null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
     built_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -163,22 +155,17 @@ class Report(models.Model):
         related_name="+",
         verbose_name="demandé par",
     )
-    requested_at = models.DateTimeField("demandé le", auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = "PDF du rapport annuel"
         verbose_name_plural = "PDF du rapport annuel"
         ordering = ["-requested_at"]
         constraints = [
+            *Job.Meta.constraints,
             models.CheckConstraint(
                 name="report_year_is_plausible", condition=Q(year__gte=2000, year__lte=2100)
-            ),
-            models.CheckConstraint(
-                name="report_progress_is_a_percentage", condition=Q(progress__lte=100)
             ),
             models.UniqueConstraint(
                 fields=["version"],

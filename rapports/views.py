@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from cooperatives.access import get_object_for, permission_required, require
 from cooperatives.models import Permission
 from coopqualite.history import history_rows
+from coopqualite.jobs.services import job_refresh
 from rapports.forms import ReportOpenForm, ReportVersionForm
 from rapports.models import Report, ReportVersion
 from rapports.services.building import report_html
@@ -151,6 +152,8 @@ def report_detail(request, report_id: int):
         request.user, Permission.READ, Report.objects.select_related("built_by", "version"),
         pk=report_id,
     )  # fmt: skip
+    # A build whose worker died is not shown "en cours": swept here too (requeued or failed).
+    report = job_refresh(job=report, now=timezone.now())
     return render(request, "rapports/report_detail.html", {"report": report})
 
 

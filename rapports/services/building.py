@@ -1,5 +1,11 @@
 """Building the annual report (the work; `rapports.tasks.report_build_task` calls it, and the
-`build_report` command). Knows nothing of Celery: `rapports.services.requests` queues builds."""
+`build_report` command). Knows nothing of Celery: `rapports.services.requests` queues builds.
+
+A build is a job (`coopqualite.jobs`): claimed pending → running by one worker, its progress
+and heartbeat written as it goes, done or failed in French. Building again from the start is
+harmless (the file is written last, with the row), so a build whose worker died is queued again
+by the sweep; a done build, the approved version's PDF above all, is never built again.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from coopqualite.jobs.services import Progress, job_run
 from coopqualite.pdf import render_pdf
 from rapports.models import Report, ReportVersion
 from rapports.selectors import report_context
@@ -22,37 +29,28 @@ def report_html(*, version: ReportVersion) -> str:
     return render_to_string(TEMPLATE, report_context(version=version, today=timezone.localdate()))
 
 
-def _progress(report: Report, progress: int, step: str) -> None:
-    Report.objects.filter(pk=report.pk).update(progress=progress, step=step)
+def _build(report: Report, progress: Progress) -> None:
+    progress(5, "Rassemblement des données")
+    version = report.version or ReportVersion(cooperative=report.cooperative, year=report.year)
+    context = report_context(version=version, today=timezone.localdate())
+    progress(40, "Mise en page du PDF")
+    pdf = render_pdf(TEMPLATE, context)
+    progress(90, "Enregistrement")
+    report.file.save(
+        f"{report.cooperative.slug}-{report.year}-{report.pk}.pdf",
+        ContentFile(pdf.content),
+        save=False,
+    )
+    Report.objects.filter(pk=report.pk).update(
+        file=report.file.name, size=len(pdf.content), pages=pdf.pages
+    )
 
 
 def report_build(*, report: Report) -> Report | None:
     """Build a requested report. Only the first caller builds (pending → running); a retried or
-    duplicated task finds it taken and returns None."""
-    claimed = Report.objects.filter(pk=report.pk, status=Report.Status.PENDING).update(
-        status=Report.Status.RUNNING, started_at=timezone.now(), progress=5,
-        step="Rassemblement des données",
-    )  # fmt: skip
-    if not claimed:
-        return None
-    try:
-        version = report.version or ReportVersion(cooperative=report.cooperative, year=report.year)
-        context = report_context(version=version, today=timezone.localdate())
-        _progress(report, 40, "Mise en page du PDF")
-        pdf = render_pdf(TEMPLATE, context)
-        _progress(report, 90, "Enregistrement")
-        report.file.save(f"{report.cooperative.slug}-{report.year}-{report.pk}.pdf",
-                         ContentFile(pdf.content), save=False)  # fmt: skip
-        Report.objects.filter(pk=report.pk).update(
-            status=Report.Status.DONE, progress=100, step="Prêt", file=report.file.name,
-            size=len(pdf.content), pages=pdf.pages, finished_at=timezone.now(),
-        )  # fmt: skip
-    except Exception as exc:
-        log.exception("report %s failed", report.pk)
-        Report.objects.filter(pk=report.pk).update(
-            status=Report.Status.FAILED, step="Échec", finished_at=timezone.now(),
-            error=f"{type(exc).__name__} : la construction a échoué."[:300],
-        )  # fmt: skip
-        raise
-    report.refresh_from_db()
-    return report
+    duplicated task finds it taken and returns None. A failure leaves it failed with a French
+    reason ("Échec — relancer")."""
+    built = job_run(model=Report, job_id=report.pk, work=_build)
+    if built is not None:
+        built.refresh_from_db()
+    return built

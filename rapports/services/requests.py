@@ -1,49 +1,33 @@
 """Asking for a PDF of a report version: the request is recorded, and a worker builds it once
-the transaction commits. The one module of the app that queues tasks: it imports
-`rapports.tasks`, which imports only the building service."""
+the transaction commits (`coopqualite.jobs.services.job_queue`: a broker that cannot take the
+task fails the build with a French reason, never a row pending for ever)."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 
 from cooperatives.models import User
-from coopqualite.jobs import enqueue
+from coopqualite.jobs import kinds
+from coopqualite.jobs.services import job_queue, job_retry
 from rapports.models import Report, ReportVersion
 from rapports.tasks import report_build_task
 
-BROKER_DOWN = (
-    "Le service de construction des rapports est indisponible pour le moment : rien n'a été "
-    "lancé. Réessayez dans quelques minutes."
-)
-
-
-def _enqueue(report_id: int) -> None:
-    if not enqueue(report_build_task, report_id):
-        Report.objects.filter(pk=report_id, status=Report.Status.PENDING).update(
-            status=Report.Status.FAILED, step="Échec", error=BROKER_DOWN,
-            finished_at=timezone.now(),
-        )  # fmt: skip
+# Registered in RapportsConfig.ready. A build run again from the start writes the same PDF
+# (the file last, with its row): the sweep may queue one whose worker died.
+REPORT_BUILDS = kinds.Kind(model=Report, task=report_build_task, idempotent=True)
 
 
 def report_request(*, version: ReportVersion, user: User | None, final: bool = False) -> Report:
     """Record the request of a preview (a draft) or of the final PDF (an approved version);
-    a worker builds it once the transaction commits. A broker that cannot take the task
-    leaves the build failed with a French reason, never pending for ever."""
+    a worker builds it once the transaction commits."""
     report = Report.objects.create(
         cooperative=version.cooperative, version=version, year=version.year, built_by=user,
         final=final,
     )  # fmt: skip
-    transaction.on_commit(lambda: _enqueue(report.pk))
+    job_queue(job=report, now=timezone.now())
     return report
 
 
 def report_retry(*, report: Report) -> bool:
     """Build a failed PDF again (the same row: a final PDF stays the one of its version)."""
-    retried = Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
-        status=Report.Status.PENDING, progress=0, step="", error="", started_at=None,
-        finished_at=None,
-    )  # fmt: skip
-    if retried:
-        transaction.on_commit(lambda: _enqueue(report.pk))
-    return bool(retried)
+    return job_retry(job=report, now=timezone.now())

@@ -2,12 +2,14 @@
 frozen, dated and signed; a new version is a new draft copied from the last one."""
 
 import datetime as dt
+import html
 
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from coopqualite.jobs.services import BROKER_DOWN
 from enquetes.models import Answer, Question, Response
 from rapports.models import Report, ReportVersion
 from rapports.services.versions import report_version_open
@@ -223,7 +225,7 @@ def test_a_build_asked_while_the_broker_is_down_fails_with_a_french_message(
     assert response.status_code == 302
     assert report.status == Report.Status.FAILED
     page = client.get(reverse("report_detail", args=[report.pk])).content.decode()
-    assert "Le service de construction des rapports est indisponible" in page
+    assert html.escape(BROKER_DOWN) in page
     assert reverse("report_retry", args=[report.pk]) in page
 
 
@@ -241,3 +243,41 @@ def test_a_failed_build_is_built_again_on_retry(
     report.refresh_from_db()
     assert report.status == Report.Status.DONE
     assert report.file.name != ""
+
+
+def test_a_build_whose_worker_died_is_built_again_by_the_page_that_shows_it(
+    client, director_a, draft, settings, django_capture_on_commit_callbacks
+):
+    """The worker was killed mid-build: running, and no sign of life for longer than
+    JOB_HEARTBEAT_TIMEOUT. Opening its page sweeps it: queued again, and (eager) built."""
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT + 60)
+    report = Report.objects.create(
+        cooperative=draft.cooperative, version=draft, year=YEAR, status=Report.Status.RUNNING,
+        progress=40, started_at=long_ago, heartbeat_at=long_ago, attempts=1,
+    )  # fmt: skip
+    client.force_login(director_a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("report_detail", args=[report.pk]))
+
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == (Report.Status.DONE, 2)
+    assert report.file.name != ""
+
+
+def test_a_build_that_died_too_often_is_failed_with_a_retry_button(
+    client, director_a, draft, settings
+):
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT + 60)
+    report = Report.objects.create(
+        cooperative=draft.cooperative, version=draft, year=YEAR, status=Report.Status.RUNNING,
+        progress=40, started_at=long_ago, heartbeat_at=long_ago, attempts=3,
+    )  # fmt: skip
+    client.force_login(director_a)
+
+    page = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED
+    assert "Échec — relancer." in page
+    assert reverse("report_retry", args=[report.pk]) in page
