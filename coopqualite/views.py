@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from cooperatives.models import Permission
+from cooperatives.models import Cooperative, Permission
 from coopqualite import health
 from coopqualite.middleware import cacheable
 
@@ -20,7 +20,8 @@ def home(request):
             return redirect("federation_overview")
         if user.cooperative_id:
             return redirect("scorecard")
-    return render(request, "home.html")
+    published = Cooperative.objects.filter(transparency_enabled=True).order_by("name")
+    return render(request, "home.html", {"published": published.values("name", "slug")})
 
 
 @login_not_required

@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cooperatives.models import Cooperative, TenantQuerySet
+from coopqualite.formats import format_measure
 from coopqualite.storage import private_storage
 from engagements import periods
 
@@ -204,6 +205,13 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def target_text(self) -> str:
+        """The target in words, with whether more or less is better: "92 jours au plus",
+        "95 % au moins"."""
+        bound = "au plus" if self.direction == self.Direction.LOWER else "au moins"
+        return f"{format_measure(self.target)}\u00a0{self.unit} {bound}"
 
     @property
     def is_computed(self) -> bool:

@@ -11,6 +11,7 @@ urlpatterns = [
     # Staff
     path("enquetes/", campaigns.campaign_list, name="campaign_list"),
     path("enquetes/nouvelle/", campaigns.campaign_new, name="campaign_new"),
+    path("enquetes/nouvelle/formulaire/", campaigns.campaign_new_form, name="campaign_new_form"),
     path("enquetes/<int:campaign_id>/", campaigns.campaign_detail, name="campaign_detail"),
     path(
         "enquetes/<int:campaign_id>/lancer/",

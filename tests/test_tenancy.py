@@ -180,6 +180,7 @@ MATRIX = {
     # Surveys: campaigns (the invitee list names people), results, exports, questionnaires
     "campaign_list":             ("200",       "200",       "200",       "200",       "login"),
     "campaign_new":              ("200",       "200",       "403",       "403",       "login"),
+    "campaign_new_form":         ("302",       "302",       "403",       "403",       "login"),
     "campaign_detail":           ("200",       "200",       "403",       "403",       "login"),
     "campaign_launch":           ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
     "campaign_messages_resend":  ("405/302",   "405/302",   "405/403",   "405/403",   "login"),

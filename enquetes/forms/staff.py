@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import cast
 
 from django import forms
@@ -11,18 +12,79 @@ from cooperatives.forms import BuyerFileForm
 from cooperatives.models import JourneyStep, Programme
 from coopqualite.widgets import DateInput
 from enquetes.library import TEMPLATES
-from enquetes.models import Campaign, Message, Questionnaire, Response
+from enquetes.models import Campaign, Message, Questionnaire, Response, SurveyKind
+
+
+@dataclass(frozen=True)
+class CampaignTask:
+    """One way of surveying: a kind of campaign and where its people come from. Its form asks
+    only what it needs (a triennial survey has no delay after a step, an imported file no
+    programme or step filter)."""
+
+    slug: str
+    kind: str
+    source: str  # "buyers": the portal's buyers; "import": a file imported after creation
+    title: str
+    description: str
+
+    @property
+    def filters(self) -> tuple[str, ...]:
+        if self.source == "import":
+            return ()
+        if self.kind == SurveyKind.KEY_STEP:
+            return ("programmes",)  # the key step says which buyers, and when
+        return ("programmes", "steps")
+
+
+CAMPAIGN_TASKS = {
+    task.slug: task
+    for task in (
+        CampaignTask(
+            "triennale", SurveyKind.TRIENNIAL, "buyers",
+            "Enquête triennale auprès des acquéreurs du portail",
+            "Tous les acquéreurs, ou ceux de certains programmes et étapes du parcours, invités "
+            "au lancement.",
+        ),
+        CampaignTask(
+            "triennale-fichier", SurveyKind.TRIENNIAL, "import",
+            "Enquête triennale sur un fichier importé",
+            "Les personnes d'un fichier d'acquéreurs, que vous importez une fois la campagne "
+            "créée.",
+        ),
+        CampaignTask(
+            "etape", SurveyKind.KEY_STEP, "buyers",
+            "Enquête d'étape clé du parcours",
+            "Chaque acquéreur est invité quelques jours après une étape (réservation, "
+            "livraison, un an après), tant que la campagne est ouverte.",
+        ),
+        CampaignTask(
+            "nouvel-occupant", SurveyKind.NEW_OCCUPANT, "buyers",
+            "Enquête nouvel occupant auprès des acquéreurs du portail",
+            "Les acquéreurs du portail, de certains programmes et étapes si vous le souhaitez.",
+        ),
+        CampaignTask(
+            "nouvel-occupant-fichier", SurveyKind.NEW_OCCUPANT, "import",
+            "Enquête nouvel occupant sur un fichier importé",
+            "Les personnes d'un fichier que vous importez une fois la campagne créée.",
+        ),
+    )
+}  # fmt: skip
+
+_QUESTIONNAIRE, _TEMPLATE = "questionnaire-", "modele-"
 
 
 class CampaignForm(forms.ModelForm):
-    questionnaire = forms.ModelChoiceField(
-        label="Questionnaire", queryset=Questionnaire.objects.none(), required=False,
-        help_text="Un questionnaire déjà utilisé est réutilisé tel quel (version figée).",
-    )  # fmt: skip
-    template = forms.ChoiceField(
-        label="…ou partir d'un modèle",
-        choices=[("", "—"), *[(key, t["title"]) for key, t in TEMPLATES.items()]],
-        required=False,
+    """A new campaign of one task (`CampaignTask`): its kind and population source are the
+    task's, and the questionnaire is one choice, among the cooperative's questionnaires of that
+    kind or the shipped templates (a copy is made)."""
+
+    questionnaire = forms.ChoiceField(
+        label="Questionnaire",
+        help_text=(
+            "Un de vos questionnaires (réutilisé tel quel s'il a déjà servi) ou un modèle "
+            "fourni, dont une copie modifiable est créée."
+        ),
+        error_messages={"required": "Choisissez un questionnaire ou un modèle."},
     )
     reminders = forms.CharField(
         label="Relances (jours après l'invitation)",
@@ -38,26 +100,52 @@ class CampaignForm(forms.ModelForm):
         label="Étapes du parcours", choices=JourneyStep.choices, required=False,
         widget=forms.CheckboxSelectMultiple, help_text="Aucune cochée : toutes les étapes.",
     )  # fmt: skip
-    source = forms.ChoiceField(
-        label="Population",
-        choices=[("buyers", "Les acquéreurs du portail"), ("import", "Un fichier importé")],
-        initial="buyers",
-        widget=forms.RadioSelect,
-    )
 
     class Meta:
         model = Campaign
         fields = [
-            "name", "kind", "key_step", "days_after_step", "opens_on", "closes_on", "anonymous",
+            "name", "key_step", "days_after_step", "opens_on", "closes_on", "anonymous",
         ]  # fmt: skip
         widgets = {"opens_on": DateInput(), "closes_on": DateInput()}
 
-    def __init__(self, *args, cooperative_id: int, **kwargs):
+    def __init__(self, *args, cooperative_id: int, task: CampaignTask, **kwargs):
         super().__init__(*args, **kwargs)
-        questionnaire = cast(forms.ModelChoiceField, self.fields["questionnaire"])
-        questionnaire.queryset = Questionnaire.objects.for_cooperative(cooperative_id)
-        programmes = cast(forms.ModelMultipleChoiceField, self.fields["programmes"])
-        programmes.queryset = Programme.objects.for_cooperative(cooperative_id)
+        self.task, self.cooperative_id = task, cooperative_id
+        self.instance.kind = task.kind
+        if task.kind == SurveyKind.KEY_STEP:
+            self.fields["key_step"].required = True
+            self.fields["key_step"].error_messages["required"] = (
+                "Choisissez l'étape clé après laquelle interroger."
+            )
+        else:
+            del self.fields["key_step"], self.fields["days_after_step"]
+        for name in ("programmes", "steps"):
+            if name not in task.filters:
+                del self.fields[name]
+        if "programmes" in self.fields:
+            programmes = cast(forms.ModelMultipleChoiceField, self.fields["programmes"])
+            programmes.queryset = Programme.objects.for_cooperative(cooperative_id)
+        questionnaire = cast(forms.ChoiceField, self.fields["questionnaire"])
+        questionnaire.choices = self._questionnaire_choices(cooperative_id)
+        self.order_fields(
+            ["name", "questionnaire", "key_step", "days_after_step", "opens_on", "closes_on"]
+        )
+
+    def _questionnaire_choices(self, cooperative_id: int) -> list:
+        kind = self.task.kind
+        own = [
+            (f"{_QUESTIONNAIRE}{q.pk}", str(q))
+            for q in Questionnaire.objects.for_cooperative(cooperative_id).filter(kind=kind)
+        ]
+        templates = [(k, t) for k, t in TEMPLATES.items() if t["kind"] == kind] or list(
+            TEMPLATES.items()
+        )
+        shipped = [(f"{_TEMPLATE}{key}", t["title"]) for key, t in templates]
+        groups: list = [("", "—")]
+        if own:
+            groups.append(("Vos questionnaires", own))
+        groups.append(("Modèles fournis (une copie est créée)", shipped))
+        return groups
 
     def clean_reminders(self) -> list[int]:
         raw = self.cleaned_data["reminders"].replace(";", ",")
@@ -75,16 +163,37 @@ class CampaignForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("questionnaire") and not data.get("template"):
-            self.add_error("questionnaire", "Choisissez un questionnaire ou un modèle.")
         opens, closes = data.get("opens_on"), data.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", "La clôture doit suivre l'ouverture.")
         if closes and closes < timezone.localdate():
             self.add_error("closes_on", "La date de clôture est déjà passée.")
-        if data.get("kind") == "key_step" and not data.get("key_step"):
-            self.add_error("key_step", "Choisissez l'étape clé après laquelle interroger.")
         return data
+
+    @property
+    def campaign_fields(self) -> dict:
+        """What `campaign_create` takes: the form's answers, the task's kind and source, and
+        neutral values for what this task does not ask."""
+        data = self.cleaned_data
+        chosen = data["questionnaire"]
+        questionnaire = None
+        if chosen.startswith(_QUESTIONNAIRE):
+            questionnaire = Questionnaire.objects.for_cooperative(self.cooperative_id).get(
+                pk=int(chosen.removeprefix(_QUESTIONNAIRE))
+            )
+        return {
+            **data,
+            "kind": self.task.kind,
+            "source": self.task.source,
+            "questionnaire": questionnaire,
+            "template": chosen.removeprefix(_TEMPLATE) if questionnaire is None else "",
+            "key_step": data.get("key_step", ""),
+            "days_after_step": data.get(
+                "days_after_step", Campaign._meta.get_field("days_after_step").get_default()
+            ),
+            "programmes": data.get("programmes", []),
+            "steps": data.get("steps", []),
+        }
 
 
 # The one form of buyer files (a survey population is read as any buyer file).

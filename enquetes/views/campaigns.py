@@ -16,8 +16,14 @@ from enquetes import selectors
 from enquetes.answering.forms import ResponseEntryForm
 from enquetes.answering.saving import AlreadyAnswered, response_enter
 from enquetes.answering.snapshot import snapshot_of
-from enquetes.forms.staff import CampaignForm, ChannelForm, ImportForm, ResendForm
-from enquetes.models import Campaign, Invitation, Message, PopulationImport
+from enquetes.forms.staff import (
+    CAMPAIGN_TASKS,
+    CampaignForm,
+    ChannelForm,
+    ImportForm,
+    ResendForm,
+)
+from enquetes.models import Campaign, Invitation, Message, PopulationImport, SurveyKind
 from enquetes.services.campaigns import CampaignError, campaign_create
 from enquetes.services.dispatch import campaign_launch, campaign_messages_resend
 from enquetes.services.importing import (
@@ -39,13 +45,40 @@ def campaign_list(request):
 
 @permission_required(Permission.EDIT)
 def campaign_new(request):
+    """First step of a new campaign: which kind of survey, over which people."""
+    return render(request, "enquetes/campaign_new.html", {"tasks": CAMPAIGN_TASKS.values()})
+
+
+@permission_required(Permission.EDIT)
+def campaign_new_form(request):
+    """Second step: the form of the chosen task (`?type=`), asking only what it needs."""
+    task = CAMPAIGN_TASKS.get(request.GET.get("type", ""))
+    if task is None:
+        return redirect("campaign_new")
     cooperative = request.user.cooperative
-    form = CampaignForm(request.POST or None, cooperative_id=cooperative.pk)
+    form = CampaignForm(request.POST or None, cooperative_id=cooperative.pk, task=task)
     if request.method == "POST" and form.is_valid():
-        campaign = campaign_create(cooperative=cooperative, fields=form.cleaned_data)
-        messages.success(request, "Campagne créée : vérifiez la population, puis lancez-la.")
+        campaign = campaign_create(cooperative=cooperative, fields=form.campaign_fields)
+        messages.success(request, _created_message(campaign))
         return redirect("campaign_detail", campaign_id=campaign.pk)
-    return render(request, "enquetes/campaign_form.html", {"form": form})
+    return render(request, "enquetes/campaign_form.html", {"form": form, "task": task})
+
+
+def _created_message(campaign: Campaign) -> str:
+    if campaign.population.get("source") == "import":
+        return (
+            f"Campagne « {campaign.name} » créée. Importez maintenant le fichier des personnes à "
+            f"interroger, puis lancez-la."
+        )
+    if campaign.kind == SurveyKind.KEY_STEP:
+        return (
+            f"Campagne « {campaign.name} » créée. Une fois lancée, chaque acquéreur sera invité "
+            f"{format_count(campaign.days_after_step, 'jour', 'jours')} après son étape."
+        )
+    return (
+        f"Campagne « {campaign.name} » créée. Vérifiez la population, puis lancez-la : les "
+        f"invitations partiront au lancement."
+    )
 
 
 def campaign_detail(request, campaign_id: int):
@@ -113,10 +146,25 @@ def campaign_launch_view(request, campaign_id: int):
     except CampaignError as exc:
         messages.error(request, str(exc))
     else:
-        invited = format_count(result.invited, "invitation créée", "invitations créées")
-        queued = format_count(result.queued, "e-mail mis", "e-mails mis")
-        messages.success(request, f"Campagne lancée : {invited}, {queued} en file d'envoi.")
+        messages.success(request, _launched_message(campaign, result.invited, result.queued))
     return redirect("campaign_detail", campaign_id=campaign.pk)
+
+
+def _launched_message(campaign: Campaign, invited: int, queued: int) -> str:
+    """What the launch did, in words: "Campagne lancée : 40 invitations créées, 40 e-mails mis
+    en file d'envoi." (invitations of an imported file were made at the import: not said)."""
+    parts = []
+    if invited or campaign.population.get("source", "buyers") == "buyers":
+        parts.append(format_count(invited, "invitation créée", "invitations créées"))
+    if queued:
+        parts.append(f"{format_count(queued, 'e-mail mis', 'e-mails mis')} en file d'envoi")
+    else:
+        parts.append("aucun e-mail à envoyer pour l'instant")
+    text = f"Campagne lancée : {', '.join(parts)}."
+    if campaign.kind == SurveyKind.KEY_STEP:
+        days = format_count(campaign.days_after_step, "jour", "jours")
+        text += f" Les acquéreurs qui atteindront l'étape seront invités {days} après."
+    return text
 
 
 def population_import(request, campaign_id: int):

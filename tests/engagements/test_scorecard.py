@@ -341,7 +341,7 @@ def test_transparency_page_shows_only_published_indicators(client, published):
     page = client.get(reverse("transparency", args=[published.slug])).content.decode()
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
-    assert "Mois confirmé 3 mois avant : 92 % (T1 2026), pour un objectif de 80 %" in text
+    assert "Mois confirmé 3 mois avant : 92 % (T1 2026), objectif : 80 % au moins" in text
     assert "Indicateur interne" not in text
 
 

@@ -24,21 +24,21 @@ from tests.enquetes.factories import (
 TODAY = timezone.localdate
 
 
+def new_url(task: str = "triennale") -> str:
+    """The form of a new campaign of one task (`enquetes.forms.staff.CAMPAIGN_TASKS`)."""
+    return reverse("campaign_new_form") + f"?type={task}"
+
+
 def campaign_data(**overrides) -> dict:
-    """What the form of a new campaign sends, from the triennial template, over all buyers."""
+    """What the form of a new triennial campaign sends, from the template, over all buyers."""
     today = TODAY()
     data = {
         "name": "Enquête triennale 2026",
-        "kind": "triennial",
-        "key_step": "",
-        "days_after_step": "30",
         "opens_on": today.isoformat(),
         "closes_on": (today + dt.timedelta(days=30)).isoformat(),
         "anonymous": "on",
-        "questionnaire": "",
-        "template": "triennale-acquereurs",
+        "questionnaire": "modele-triennale-acquereurs",
         "reminders": "7, 14",
-        "source": "buyers",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -89,7 +89,7 @@ def test_a_campaign_created_from_a_template_is_a_draft_with_its_reminders_and_po
     client.force_login(staff_a)
 
     response = client.post(
-        reverse("campaign_new"),
+        new_url(),
         campaign_data(programmes=[programme_a.pk], steps=["perfect_completion"]),
     )
 
@@ -118,7 +118,7 @@ def test_a_campaign_closing_before_it_opens_is_refused(client, staff_a):
     today = TODAY()
 
     response = client.post(
-        reverse("campaign_new"),
+        new_url(),
         campaign_data(
             opens_on=(today + dt.timedelta(days=10)).isoformat(),
             closes_on=(today + dt.timedelta(days=5)).isoformat(),
@@ -134,7 +134,7 @@ def test_a_campaign_closing_in_the_past_is_refused(client, staff_a):
     today = TODAY()
 
     response = client.post(
-        reverse("campaign_new"),
+        new_url(),
         campaign_data(
             opens_on=(today - dt.timedelta(days=30)).isoformat(),
             closes_on=(today - dt.timedelta(days=1)).isoformat(),
@@ -158,7 +158,7 @@ def test_reminders_that_are_not_one_to_three_positive_days_are_refused(
 ):
     client.force_login(staff_a)
 
-    response = client.post(reverse("campaign_new"), campaign_data(reminders=reminders))
+    response = client.post(new_url(), campaign_data(reminders=reminders))
 
     assert form_errors(response)["reminders"] == [message]
     assert not Campaign.objects.exists()
@@ -168,8 +168,8 @@ def test_a_key_step_campaign_without_its_step_is_refused(client, staff_a):
     client.force_login(staff_a)
 
     response = client.post(
-        reverse("campaign_new"),
-        campaign_data(kind="key_step", key_step="", template="apres-livraison"),
+        new_url("etape"),
+        campaign_data(key_step="", days_after_step="30", questionnaire="modele-apres-livraison"),
     )
 
     assert "Choisissez l'étape clé après laquelle interroger." in form_errors(response)["key_step"]
@@ -179,7 +179,7 @@ def test_a_key_step_campaign_without_its_step_is_refused(client, staff_a):
 def test_a_campaign_needs_a_questionnaire_or_a_template(client, staff_a):
     client.force_login(staff_a)
 
-    response = client.post(reverse("campaign_new"), campaign_data(template=""))
+    response = client.post(new_url(), campaign_data(questionnaire=""))
 
     errors = form_errors(response)
     assert errors["questionnaire"] == ["Choisissez un questionnaire ou un modèle."]
@@ -192,6 +192,7 @@ def test_a_board_member_cannot_open_the_new_campaign_page(client, board_a):
 
     assert client.get(reverse("campaign_new")).status_code == 403
     assert client.post(reverse("campaign_new"), campaign_data()).status_code == 403
+    assert client.post(new_url(), campaign_data()).status_code == 403
     assert not Campaign.objects.exists()
 
 
@@ -226,7 +227,7 @@ def test_launching_honours_the_programme_and_journey_step_filters(
     delivered_buyer(factories.ProgrammeFactory(cooperative=coop_b))  # another cooperative
     client.force_login(staff_a)
     client.post(
-        reverse("campaign_new"),
+        new_url(),
         campaign_data(programmes=[programme_a.pk], steps=["perfect_completion"]),
     )
     campaign = Campaign.objects.get()
