@@ -25,7 +25,7 @@ INDICATORS = [
     (3, "Acquéreurs reçus en rendez-vous de conseil avant l'acte", "%", "higher", 95, "quarter",
      "manual", ""),
     (4, "Lettres de chantier envoyées aux 4 phases clés", "%", "higher", 100, "quarter",
-     "manual", ""),
+     "journey", "letters_at_phases"),
     (4, "Visites de chantier organisées", "visites", "higher", 2, "quarter", "manual", ""),
     (5, "Mois de livraison confirmé au moins 3 mois avant", "%", "higher", 95, "quarter",
      "journey", "delivery_notice_share"),

@@ -71,6 +71,34 @@ class TestSeededDemo:
         assert response.status_code == 200
         assert "<h1>Votre livraison, un mois après</h1>" in response.content.decode()
 
+    def test_the_printed_space_link_opens_a_buyer_space_with_letters_and_phases_to_come(
+        self, db, seeded, client
+    ):
+        lines = seeded.splitlines()
+        title = next(line for line in lines if line.startswith("L'espace acquéreur de "))
+        link = lines[lines.index(title) + 1].strip()
+        assert link.startswith("http://demo.example:8123/mon-espace/lien/")
+
+        client.post(link.removeprefix("http://demo.example:8123"))
+        home = client.get(reverse("espace_home")).content.decode()
+        letters = client.get(reverse("espace_letters")).content.decode()
+
+        assert "Le Clos des Canuts" in home
+        assert home.count('class="step step-done"') == 2
+        assert 'class="step step-current"' in home and 'class="step step-next"' in home
+        assert letters.count('<article class="letter"') == 2
+        assert "Plan de votre logement" in client.get(reverse("espace_documents")).content.decode()
+
+    def test_commitment_4_is_computed_from_the_letters_with_a_history(self, db):
+        from engagements.models import Indicator
+
+        indicator = Indicator.objects.get(
+            commitment__cooperative__slug="horizon-habitat", journey_metric="letters_at_phases"
+        )
+
+        assert indicator.source == "journey"
+        assert indicator.measurements.count() >= 5
+
     def test_the_seven_principles_are_those_of_the_charter(self, db):
         assert list(Principle.objects.order_by("position").values_list("code", flat=True)) == [
             code for code, _, _ in PRINCIPLES

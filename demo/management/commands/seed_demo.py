@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cooperatives.models import User
+from coopqualite.buyer_links import buyer_link_url
 from demo import builders
+from demo.chantiers import chantiers_seed, demo_space_buyer
 from demo.engagements import engagements_seed
 from demo.enquetes import demo_invitation, enquetes_seed
 from demo.journey import journey_seed
@@ -45,6 +47,13 @@ class Command(BaseCommand):
             link = settings.SITE_URL + reverse("survey_start", args=[invitation.token])
             self.stdout.write("Côté acquéreur, une enquête de démonstration à remplir :")
             self.stdout.write(f"  {link}")
+        buyer = demo_space_buyer()
+        if buyer is not None:
+            self.stdout.write(
+                f"L'espace acquéreur de {buyer.first_name} {buyer.last_name} "
+                f"({buyer.lot.programme.name}), lien de connexion valable 60 jours :"
+            )
+            self.stdout.write(f"  {buyer_link_url(buyer.pk)}")
 
     def _seed(self) -> None:
         reference = timezone.localdate()
@@ -114,5 +123,6 @@ class Command(BaseCommand):
         )
         engagements_seed(cooperative=orne, owners=[staff_orne], reference=reference, rng=rng)
         journey_seed(cooperative=horizon, staff=[staff, director], reference=reference)
+        chantiers_seed(cooperative=horizon, staff=staff, reference=reference)
         enquetes_seed(cooperative=horizon, reference=reference, rng=rng)
         reports_seed(cooperative=horizon, director=director, reference=reference)
