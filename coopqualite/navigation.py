@@ -18,6 +18,7 @@ def navigation(request) -> dict:
         items.append(("Rapport annuel", reverse("report_list")))
     if user.may(Permission.READ_BUYERS):
         items.append(("Programmes", reverse("programme_list")))
+        items.append(("SAV", reverse("claim_inbox")))
     if user.may(Permission.MANAGE):
         items.append(("Équipe", reverse("user_list")))
         items.append(("Paramètres", reverse("cooperative_settings")))

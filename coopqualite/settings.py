@@ -300,6 +300,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=2),
         "options": {"expires": 100},
     },
+    "sav-daily": {
+        "task": "sav.periodic.sav_daily_task",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 60 * 50},
+    },
     "indicators-refresh": {
         "task": "engagements.periodic.indicators_refresh_task",
         "schedule": timedelta(hours=6),

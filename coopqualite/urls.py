@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("cooperatives.urls")),
     path("", include("engagements.urls")),
     path("", include("enquetes.urls")),
+    path("", include("sav.urls")),
     path("", include("chantiers.urls")),
     path("", include("rapports.urls")),
     path("", include("espace.urls")),

@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
+from cooperatives.models import User
 from sav.models import ClaimEvent, ServiceLevel
+
+if TYPE_CHECKING:
+    from sav.selectors import DigestLine
 
 HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
 
@@ -41,3 +49,16 @@ def claim_update(event: ClaimEvent) -> EmailMultiAlternatives:
         "site_url": settings.SITE_URL,
     }
     return _build("claim_update", context, buyer.email)
+
+
+def claims_digest(user: User, lines: list[DigestLine], day: dt.date) -> EmailMultiAlternatives:
+    """To a person responsible for claims: those overdue or due today, with a link to each."""
+    context = {
+        "user": user,
+        "lines": lines,
+        "day": day,
+        "overdue": sum(line.overdue for line in lines),
+        "inbox_url": settings.SITE_URL + reverse("my_claims"),
+        "site_url": settings.SITE_URL,
+    }
+    return _build("claims_digest", context, user.email)

@@ -290,3 +290,23 @@ class ClaimMessage(OutboxMessage):
     class Meta(OutboxMessage.Meta):
         verbose_name = "e-mail de réclamation"
         verbose_name_plural = "e-mails de réclamation"
+
+
+class DigestMessage(OutboxMessage):
+    """The daily digest of one person responsible for claims (a kind of the outbox): one row
+    per person and day, so that a digest is never sent twice."""
+
+    cooperative_path = "user__cooperative"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField("jour")
+
+    objects = ClaimMessageQuerySet.as_manager()
+
+    class Meta(OutboxMessage.Meta):
+        verbose_name = "récapitulatif SAV du jour"
+        verbose_name_plural = "récapitulatifs SAV du jour"
+        constraints = [
+            *OutboxMessage.Meta.constraints,
+            models.UniqueConstraint(fields=["user", "day"], name="sav_digest_one_per_user_and_day"),
+        ]

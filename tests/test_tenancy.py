@@ -28,6 +28,9 @@ from enquetes.services.campaigns import campaign_start
 from enquetes.services.questionnaires import questionnaire_from_template
 from espace.services.documents import document_share
 from rapports.models import Report, ReportVersion
+from sav.companies import company_token
+from sav.models import Company
+from sav.services.claims import claim_file
 from tests import factories
 
 PUBLIC_URL_NAMES = {
@@ -57,6 +60,10 @@ PUBLIC_URL_NAMES = {
     "espace_letter_photo",
     "espace_documents",
     "espace_document",
+    # A company's signed link to its reserves (tests/sav/test_company_link.py).
+    "company_reserves",
+    "company_reserves_pdf",
+    "company_claim_done",
 }
 # Reached by every signed-in user (their own account), not cooperative data.
 OWN_ACCOUNT_URL_NAMES = {"password_change", "password_change_done"}
@@ -212,6 +219,24 @@ MATRIX = {
     "report_detail":             ("200",       "200",       "200",       "200",       "login"),
     "report_retry":              ("405/403",   "405/302",   "405/302",   "405/302",   "login"),
     "report_download":           ("403",       "200",       "200",       "200",       "login"),
+    # After-sales: claims name buyers (read_buyers); the company link is public and signed
+    "claim_inbox":               ("200",       "200",       "403",       "403",       "login"),
+    "my_claims":                 ("200",       "200",       "403",       "403",       "login"),
+    "claim_export":              ("200",       "200",       "403",       "403",       "login"),
+    "claims_bulk_assign":        ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
+    "claim_new":                 ("200",       "200",       "403",       "403",       "login"),
+    "claim_detail":              ("200",       "200",       "403",       "403",       "login"),
+    "claim_refuse":              ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
+    "claim_assign":              ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
+    "claim_step":                ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
+    "company_list":              ("200",       "200",       "403",       "403",       "login"),
+    "company_new":               ("200",       "200",       "403",       "403",       "login"),
+    "company_detail":            ("200",       "200",       "403",       "403",       "login"),
+    "service_level":             ("403",       "200",       "403",       "403",       "login"),
+    "company_reserves":          ("200",       "200",       "200",       "200",       "200"),
+    "company_reserves_pdf":      ("200",       "200",       "200",       "200",       "200"),
+    # The claim of the fixture is not given to the company: nothing to mark done through it.
+    "company_claim_done":        ("405/404",   "405/404",   "405/404",   "405/404",   "405/404"),
 }
 # fmt: on
 
@@ -313,8 +338,18 @@ def secret_a(coop_a, programme_a, staff_a):
     report = Report.objects.create(
         cooperative=coop_a, year=2025, version=version, status="done", pages=1
     )
+    company = Company.objects.create(cooperative=coop_a, name="Entreprise A")
+    claim = claim_file(
+        lot=answered_buyer.lot, buyer=answered_buyer, channel="phone", category="plumbing",
+        description="Fuite", now=timezone.now(), user=staff_a,
+    )  # fmt: skip
+    report = Report.objects.create(cooperative=coop_a, year=2025, status="done", pages=1)
     report.file.save("a.pdf", ContentFile(b"%PDF-1.4 rapport"))
     return {
+        "claim_id": claim.pk,
+        "company_id": company.pk,
+        "step": "acknowledge",
+        "link": company_token(company, programme_a),
         "report_id": report.pk,
         "version_id": version.pk,
         "slug": coop_a.slug,

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
 
 from coopqualite.outbox.kinds import Kind
-from sav.emails import claim_update
-from sav.models import ClaimMessage
+from sav.emails import claim_update, claims_digest
+from sav.models import ClaimMessage, DigestMessage
+from sav.selectors import digest_lines
 
 
 def _build(message: ClaimMessage) -> EmailMultiAlternatives:
@@ -33,4 +35,31 @@ CLAIM_MESSAGES = Kind(
     cancel_reason=_cancel_reason,
     related=("event__claim__buyer", "event__claim__cooperative", "event__claim__company"),
     log_context=_log_context,
+)
+
+
+def _build_digest(message: DigestMessage) -> EmailMultiAlternatives:
+    return claims_digest(message.user, digest_lines(message.user, message.day), message.day)
+
+
+def _digest_cancel_reason(message: DigestMessage, now: dt.datetime) -> str:
+    if not message.user.is_active or not message.user.email:
+        return "pas d'adresse e-mail"
+    if message.day != timezone.localdate(now):
+        return "récapitulatif d'un jour passé"
+    if not digest_lines(message.user, message.day):
+        return "plus rien à signaler"
+    return ""
+
+
+def _digest_log_context(message: DigestMessage) -> str:
+    return f"user {message.user_id}, day {message.day.isoformat()}"
+
+
+DIGEST_MESSAGES = Kind(
+    model=DigestMessage,
+    build=_build_digest,
+    cancel_reason=_digest_cancel_reason,
+    related=("user",),
+    log_context=_digest_log_context,
 )

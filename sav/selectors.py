@@ -1,0 +1,101 @@
+"""The reads of the after-sales pages: the inbox and its filters, a claim's timeline, the lines
+of the daily digest, the export rows. Nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from cooperatives.models import User
+from coopqualite.formats import format_date
+from sav import rules
+from sav.models import Claim, ClaimEvent
+
+INBOX_RELATED = ("lot__programme", "buyer", "company", "assignee")
+
+
+def inbox(claims: QuerySet[Claim], *, filters: dict[str, Any], today: dt.date) -> QuerySet[Claim]:
+    """The claims of the inbox, filtered (programme, guarantee, status, overdue, company,
+    assignee, open only), oldest deadline first among the open ones, with what a row shows."""
+    if filters.get("programme"):
+        claims = claims.filter(lot__programme=filters["programme"])
+    if filters.get("guarantee"):
+        claims = claims.filter(guarantee=filters["guarantee"])
+    if filters.get("status"):
+        claims = claims.filter(status=filters["status"])
+    elif not filters.get("all"):
+        claims = claims.filter(status__in=rules.OPEN_STATUSES)
+    if filters.get("overdue"):
+        claims = claims.filter(rules.overdue_q(today))
+    if filters.get("company"):
+        claims = claims.filter(company=filters["company"])
+    if filters.get("assignee"):
+        claims = claims.filter(assignee=filters["assignee"])
+    return claims.select_related(*INBOX_RELATED).order_by("-received_at", "-pk")
+
+
+def claim_timeline(claim: Claim) -> QuerySet[ClaimEvent]:
+    return claim.events.select_related("user").order_by("at", "pk")
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    claim: Claim
+    due: dt.date | None
+    overdue: bool
+
+
+def digest_lines(user: User, today: dt.date) -> list[DigestLine]:
+    """The open claims a person is responsible for that are overdue or due today, oldest first:
+    what their daily digest lists (empty: no digest)."""
+    claims = (
+        Claim.objects.filter(assignee=user, cooperative_id=user.cooperative_id or 0)
+        .filter(rules.overdue_q(today) | rules.due_today_q(today))
+        .select_related(*INBOX_RELATED)
+        .order_by("received_at", "pk")
+    )
+    lines = []
+    for claim in claims:
+        due = claim.next_due()
+        lines.append(DigestLine(claim, due, due is not None and due < today))
+    return lines
+
+
+EXPORT_HEADER = [
+    "Référence", "Programme", "Lot", "Acquéreur", "Canal", "Pièce", "Catégorie", "Description",
+    "Garantie", "Garantie jusqu'au", "État", "Reçue le", "Suivi dû le", "Planification due le",
+    "En retard", "Entreprise", "Intervention prévue le", "Réalisée le", "Levée le",
+    "Responsable",
+]  # fmt: skip
+
+
+def export_rows(claims: QuerySet[Claim], today: dt.date) -> Iterator[list[Any]]:
+    """The inbox as rows of a spreadsheet (cells made safe by the caller), header first."""
+    yield EXPORT_HEADER
+    for claim in claims.iterator(chunk_size=2000):
+        yield [
+            claim.reference,
+            claim.lot.programme.name,
+            claim.lot.code,
+            str(claim.buyer) if claim.buyer else "",
+            claim.get_channel_display(),
+            claim.room,
+            claim.get_category_display(),
+            claim.description,
+            claim.get_guarantee_display(),
+            format_date(claim.guarantee_until) if claim.guarantee_until else "",
+            claim.get_status_display(),
+            format_date(claim.received_at),
+            format_date(claim.follow_up_due),
+            format_date(claim.planning_due),
+            "oui" if claim.is_overdue(today) else "non",
+            claim.company.name if claim.company else "",
+            format_date(claim.intervention_on) if claim.intervention_on else "",
+            format_date(claim.done_at) if claim.done_at else "",
+            format_date(claim.lifted_at) if claim.lifted_at else "",
+            (claim.assignee.get_full_name() or claim.assignee.username) if claim.assignee else "",
+        ]
