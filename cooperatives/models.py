@@ -160,6 +160,13 @@ class User(AbstractUser):
         default=False,
         help_text="Crée les coopératives de sa fédération et leur premier dirigeant.",
     )
+    # Wrong second-factor codes in a row, and the lock they led to (cooperatives.two_factor).
+    second_factor_failures = models.PositiveSmallIntegerField(
+        "codes de double authentification erronés", default=0
+    )
+    second_factor_locked_until = models.DateTimeField(
+        "double authentification bloquée jusqu'au", null=True, blank=True
+    )
 
     objects: ClassVar[TenantUserManager] = TenantUserManager()
 

@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cooperatives.buyer_files import ERROR, NOTICE, import_summary
 from cooperatives.models import (
@@ -113,11 +114,16 @@ def import_preview(*, filename: str, rows: list[dict], report: list[dict]) -> Im
 
 def cooperative_accounts(cooperative: Cooperative) -> list[User]:
     """The accounts of a cooperative, active first, by name; each with `last_invitation_status`
-    (the outbox state of its newest invitation, None without one). One query."""
+    (the outbox state of its newest invitation, None without one) and `has_second_factor`. One
+    query."""
     newest = AccountInvitation.objects.filter(user=OuterRef("pk")).order_by("-created_at", "-pk")
+    authenticator = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     return list(
         User.objects.for_cooperative(cooperative)
-        .annotate(last_invitation_status=Subquery(newest.values("status")[:1]))
+        .annotate(
+            last_invitation_status=Subquery(newest.values("status")[:1]),
+            has_second_factor=Exists(authenticator),
+        )
         .order_by("-is_active", "last_name", "first_name", "username")
     )
 

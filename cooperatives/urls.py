@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cooperatives.two_factor import views as two_factor
 from cooperatives.views import buyers, cooperative, federation, imports, programmes, users
 
 urlpatterns = [
@@ -48,6 +49,39 @@ urlpatterns = [
         "equipe/<int:user_id>/inviter-a-nouveau/",
         users.user_invitation_resend,
         name="user_invitation_resend",
+    ),
+    path(
+        "equipe/<int:user_id>/double-authentification/reinitialiser/",
+        users.user_second_factor_reset,
+        name="user_second_factor_reset",
+    ),
+    # One's own second factor
+    path("compte/double-authentification/", two_factor.second_factor, name="second_factor"),
+    path(
+        "compte/double-authentification/activer/",
+        two_factor.second_factor_enrol,
+        name="second_factor_enrol",
+    ),
+    path(
+        "compte/double-authentification/activer/commencer/",
+        two_factor.second_factor_start,
+        name="second_factor_start",
+    ),
+    path(
+        "compte/double-authentification/verifier/",
+        two_factor.second_factor_verify,
+        name="second_factor_verify",
+    ),
+    path("compte/double-authentification/codes/", two_factor.recovery_codes, name="recovery_codes"),
+    path(
+        "compte/double-authentification/codes/nouveaux/",
+        two_factor.recovery_codes_regenerate,
+        name="recovery_codes_regenerate",
+    ),
+    path(
+        "compte/double-authentification/desactiver/",
+        two_factor.second_factor_disable,
+        name="second_factor_disable",
     ),
     # A federation's cooperatives, created by its administrator
     path(

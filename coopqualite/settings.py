@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "coopqualite",
     "coopqualite.outbox",
@@ -68,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After the login check: a signed-in user who owes a second factor goes to it first.
+    "cooperatives.two_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -162,6 +168,17 @@ AXES_VERBOSE = False
 # read from X-Forwarded-For (coopqualite/proxy.py); with 0 (no proxy) only REMOTE_ADDR counts.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "coopqualite.proxy.client_ip"
+
+# Second factor (django-otp: an authenticator app's TOTP codes, and recovery codes): required for
+# these roles ("superuser": superusers), offered to everyone else (cooperatives/two_factor/).
+# Wrong codes count like wrong passwords: AXES_FAILURE_LIMIT of them lock the account's second
+# factor for AXES_COOLOFF_TIME.
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", ["director", "federation", "superuser"])
+_unknown_roles = set(OTP_REQUIRED_ROLES) - {"staff", "director", "board", "federation", "superuser"}
+if _unknown_roles:
+    raise ImproperlyConfigured(f"OTP_REQUIRED_ROLES: unknown roles {sorted(_unknown_roles)}")
+OTP_TOTP_ISSUER = "Coopqualité"
+RECOVERY_CODES_COUNT = 10
 
 # Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "fr-fr"

@@ -66,7 +66,11 @@ PUBLIC_URL_NAMES = {
     "company_claim_done",
 }
 # Reached by every signed-in user (their own account), not cooperative data.
-OWN_ACCOUNT_URL_NAMES = {"password_change", "password_change_done"}
+OWN_ACCOUNT_URL_NAMES = {
+    "password_change", "password_change_done", "second_factor", "second_factor_enrol",
+    "second_factor_start", "second_factor_verify", "recovery_codes", "recovery_codes_regenerate",
+    "second_factor_disable",
+}  # fmt: skip
 
 # Buyers' personal data: names and e-mails of the buyers and of the invitations made from them.
 BUYER_MARKERS = [
@@ -104,6 +108,14 @@ MATRIX = {
     "password_reset_complete":   ("200/405",   "200/405",   "200/405",   "200/405",   "200/405"),
     "password_change":           ("200",       "200",       "200",       "200",       "login"),
     "password_change_done":      ("200/405",   "200/405",   "200/405",   "200/405",   "login"),
+    # One's own second factor (nobody has one here; the suite requires it of nobody)
+    "second_factor":             ("200/405",   "200/405",   "200/405",   "200/405",   "login"),
+    "second_factor_enrol":       ("200/302",   "200/302",   "200/302",   "200/302",   "login"),
+    "second_factor_start":       ("405/302",   "405/302",   "405/302",   "405/302",   "login"),
+    "second_factor_verify":      ("302",       "302",       "302",       "302",       "login"),
+    "recovery_codes":            ("200/405",   "200/405",   "200/405",   "200/405",   "login"),
+    "recovery_codes_regenerate": ("405/302",   "405/302",   "405/302",   "405/302",   "login"),
+    "second_factor_disable":     ("405/302",   "405/302",   "405/302",   "405/302",   "login"),
     "transparency":              ("404",       "404",       "404",       "404",       "404"),
     "survey_start":              ("200/405",   "200/405",   "200/405",   "200/405",   "200/405"),
     "survey_page":               ("200",       "200",       "200",       "200",       "200"),
@@ -163,6 +175,7 @@ MATRIX = {
     "user_deactivate":           ("405/403",   "405/302",   "405/403",   "405/403",   "login"),
     "user_reactivate":           ("405/403",   "405/302",   "405/403",   "405/403",   "login"),
     "user_invitation_resend":    ("405/403",   "405/302",   "405/403",   "405/403",   "login"),
+    "user_second_factor_reset":  ("405/403",   "405/302",   "405/403",   "405/403",   "login"),
     "federation_cooperatives":   ("403",       "403",       "403",       "403",       "login"),
     "cooperative_new":           ("403",       "403",       "403",       "403",       "login"),
     # Commitments, indicators, measurements, actions, evidence

@@ -12,6 +12,8 @@ from cooperatives.access import get_object_for, permission_required
 from cooperatives.forms import UserInviteForm, UserRoleForm
 from cooperatives.models import Permission, User
 from cooperatives.services import accounts
+from cooperatives.two_factor.policy import has_second_factor
+from cooperatives.two_factor.services import second_factor_reset
 
 
 @permission_required(Permission.MANAGE)
@@ -59,7 +61,12 @@ def user_detail(request, user_id: int):
     return render(
         request,
         "cooperatives/user_detail.html",
-        {"person": person, "form": form, "changes": selectors.account_changes(person)},
+        {
+            "person": person,
+            "form": form,
+            "changes": selectors.account_changes(person),
+            "has_second_factor": has_second_factor(person),
+        },
     )
 
 
@@ -89,3 +96,12 @@ def user_invitation_resend(request, user_id: int):
     return _on_user(
         request, user_id, accounts.user_invitation_resend, "Nouvelle invitation envoyée."
     )
+
+
+@require_POST
+def user_second_factor_reset(request, user_id: int):
+    return _on_user(
+        request, user_id, second_factor_reset,
+        "Double authentification réinitialisée : la personne en configurera une nouvelle à sa "
+        "prochaine connexion.",
+    )  # fmt: skip

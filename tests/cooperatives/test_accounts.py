@@ -285,8 +285,9 @@ def test_the_team_page_shows_role_state_and_last_sign_in(client, director_a, sta
     text = [re.sub(r"<[^>]+>|\s+", " ", row).split() for row in rows]
 
     assert ["Inès", "Moreau", "ines@exemple.fr", "Administrateur", "Invitation",
-            "en", "cours", "d'envoi", "Jamais"] in text  # fmt: skip
-    assert ["staff-a", "staff-a", "Collaborateur", "Actif", "28", "novembre", "2026"] in text
+            "en", "cours", "d'envoi", "Inactive", "Jamais"] in text  # fmt: skip
+    assert ["staff-a", "staff-a", "Collaborateur", "Actif", "Inactive", "28", "novembre",
+            "2026"] in text  # fmt: skip
 
 
 def test_the_team_page_costs_the_same_queries_for_one_or_ten_accounts(
