@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -109,6 +109,7 @@ def second_factor_verify(request):
     return render(request, "two_factor/verify.html", {"form": form, "next": _next(request)})
 
 
+@require_GET
 def recovery_codes(request):
     """The recovery codes just made, shown once: they leave the session here."""
     codes = request.session.pop(CODES_SESSION_KEY, None)
@@ -124,6 +125,7 @@ def recovery_codes_regenerate(request):
     return redirect("recovery_codes")
 
 
+@require_GET
 def second_factor(request):
     """The account's second factor: on or off, required or offered."""
     user = request.user
