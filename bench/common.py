@@ -129,6 +129,7 @@ def copy_rows(cursor, model, columns: list[str], rows) -> int:
     ]
     defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in extra)
     names = [*columns, *(field.column for field in extra)]
+    cursor.execute("SET LOCAL statement_timeout = 0")  # millions of rows: longer than a request
     count = 0
     with cursor.copy(f"COPY {model._meta.db_table} ({', '.join(names)}) FROM STDIN") as copy:
         for row in rows:

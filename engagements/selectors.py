@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DateField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.safestring import SafeString
@@ -298,16 +300,16 @@ def commitment_detail(commitment: Commitment, today: dt.date) -> CommitmentDetai
         actions=(
             Action.objects.filter(commitments=commitment)
             .select_related("owner")
-            .order_by("status", "due_date")
+            .order_by("status", "due_date", "pk")
         ),
         evidence=Evidence.objects.filter(commitment=commitment).select_related("added_by"),
-        history=commitment.history.select_related("history_user").order_by("-history_date")[:20],
+        history=commitment.history.select_related("history_user").order_by("-history_date"),
     )
 
 
 @dataclass
 class IndicatorDetail:
-    measurements: list[Measurement]
+    measurements: QuerySet[Measurement]  # newest first; `measurement_rows` for a page of them
     chart: SafeString
     history: QuerySet
     tolerance: Decimal
@@ -315,21 +317,31 @@ class IndicatorDetail:
     min_base: int | None
 
 
+CHART_LENGTH = 36  # measurements drawn on an indicator's chart
+
+
+def measurement_rows(indicator: Indicator, measurements: Iterable[Measurement]) -> list[Any]:
+    """The measurements, each with its reading and its period label."""
+    rows: list[Any] = list(measurements)
+    for m in rows:
+        m.reading = reading(indicator, m.value, m.base, awaiting=m.awaiting_confirmation)
+        m.label = periods.label(indicator.period, m.period_start)
+    return rows
+
+
 def indicator_detail(indicator: Indicator) -> IndicatorDetail:
-    """An indicator's page: every measurement (newest first, each with its period label and
-    status), a chart of the last 36, and the history of the indicator's definition."""
-    measurements = list(
+    """An indicator's page: its measurements (newest first, a page at a time), a chart of the
+    last 36, and the history of the indicator's definition."""
+    measurements = (
         Measurement.objects.filter(indicator=indicator)
         .select_related("entered_by")
         .prefetch_related("evidence")
         .order_by("-period_start")
     )
-    for m in measurements:
-        m.reading = reading(indicator, m.value, m.base, awaiting=m.awaiting_confirmation)
-        m.label = periods.label(indicator.period, m.period_start)
+    recent = measurement_rows(indicator, measurements.prefetch_related(None)[:CHART_LENGTH])
     points = [
         Point(periods.axis_label(indicator.period, m.period_start), m.reading.value)
-        for m in reversed(measurements[:36])
+        for m in reversed(recent)
     ]
     return IndicatorDetail(
         measurements=measurements,
@@ -343,7 +355,7 @@ def indicator_detail(indicator: Indicator) -> IndicatorDetail:
         history=(
             Indicator.history.filter(id=indicator.pk)
             .select_related("history_user")
-            .order_by("-history_date")[:20]
+            .order_by("-history_date")
         ),
         tolerance=tolerance_of(indicator),
         feed=dict(survey_feed_choices()).get(indicator.survey_feed, indicator.survey_feed),

@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cooperatives.access import get_object_for, permission_required
 from cooperatives.models import Permission
-from coopqualite.history import history_rows
+from coopqualite.history import history_page
+from coopqualite.pagination import paginate
 from engagements.forms import ActionFilterForm, ActionForm
 from engagements.models import Action
 from engagements.services.actions import ActionConflict, action_create, action_update
@@ -21,11 +21,7 @@ def action_list(request, mine: bool = False):
     cooperative_ids = actions.values("cooperative_id")
     filters = ActionFilterForm(request.GET or None, cooperative_ids=cooperative_ids)
     actions = filters.filter(actions, today).select_related("owner", "cooperative")
-    page = Paginator(actions.order_by("due_date", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(actions.order_by("due_date", "pk"), request, per_page=PAGE_SIZE)
     return render(
         request,
         "engagements/action_list.html",
@@ -34,7 +30,6 @@ def action_list(request, mine: bool = False):
             "filters": filters,
             "mine": mine,
             "today": today,
-            "query": query.urlencode(),
             "can_create": request.user.may(Permission.EDIT),
         },
     )
@@ -48,7 +43,7 @@ def action_detail(request, action_id: int):
     action = get_object_for(
         request.user, Permission.READ, Action.objects.select_related("owner"), pk=action_id
     )
-    history = action.history.select_related("history_user").order_by("-history_date")[:30]
+    history = action.history.select_related("history_user").order_by("-history_date")
     return render(
         request,
         "engagements/action_detail.html",
@@ -56,7 +51,7 @@ def action_detail(request, action_id: int):
             "action": action,
             "commitments": action.commitments.all(),
             "evidence": action.evidence.select_related("added_by"),
-            "history": history_rows(history),
+            "history": history_page(history, request),
             "late": action.is_late(),
             "can_edit": request.user.may(Permission.EDIT, action.cooperative),
         },

@@ -5,7 +5,8 @@ from django.views.decorators.http import require_POST
 
 from cooperatives.access import get_object_for
 from cooperatives.models import Permission
-from coopqualite.history import history_rows
+from coopqualite.history import history_page
+from coopqualite.pagination import paginate
 from engagements import selectors
 from engagements.forms import CommitmentForm, IndicatorForm, MeasurementEditForm, MeasurementForm
 from engagements.models import Commitment, Indicator, Measurement
@@ -14,6 +15,10 @@ from engagements.services.measuring import (
     measurement_confirm,
     measurement_record,
 )
+
+ACTIONS_PER_PAGE = 25
+EVIDENCE_PER_PAGE = 20
+MEASUREMENTS_PER_PAGE = 24
 
 
 def commitment_detail(request, commitment_id: int):
@@ -25,9 +30,16 @@ def commitment_detail(request, commitment_id: int):
         {
             "commitment": commitment,
             "line": detail.line,
-            "actions": detail.actions,
-            "evidence": detail.evidence,
-            "history": history_rows(detail.history),
+            "actions": paginate(
+                detail.actions, request, param="actions", per_page=ACTIONS_PER_PAGE
+            ),
+            "evidence": paginate(
+                detail.evidence.order_by("-fact_date", "-pk"),
+                request,
+                param="preuves",
+                per_page=EVIDENCE_PER_PAGE,
+            ),  # fmt: skip
+            "history": history_page(detail.history, request),
             "can_edit": request.user.may(Permission.EDIT, commitment.cooperative),
         },
     )
@@ -36,15 +48,19 @@ def commitment_detail(request, commitment_id: int):
 def indicator_detail(request, indicator_id: int):
     indicator = get_object_for(request.user, Permission.READ, Indicator, pk=indicator_id)
     detail = selectors.indicator_detail(indicator)
+    measurements = paginate(
+        detail.measurements, request, param="mesures", per_page=MEASUREMENTS_PER_PAGE
+    )
+    measurements.object_list = selectors.measurement_rows(indicator, measurements.object_list)
     return render(
         request,
         "engagements/indicator_detail.html",
         {
             "indicator": indicator,
             "commitment": indicator.commitment,
-            "measurements": detail.measurements,
+            "measurements": measurements,
             "chart": detail.chart,
-            "history": history_rows(detail.history),
+            "history": history_page(detail.history, request),
             "tolerance": detail.tolerance,
             "feed": detail.feed,
             "min_base": detail.min_base,
