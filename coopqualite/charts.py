@@ -344,7 +344,20 @@ def progress_chart(
 
 
 def _wrap(text: str, width: float, font: float = FONT) -> list[str]:
-    return textwrap.wrap(text, max(8, int(width / (font * CHAR)))) or [""]
+    """Lines of at most `width` px; never broken at a no-break space ("1 753", "82 %")."""
+    kept = text.replace(NNBSP, "\x00").replace(NBSP, "\x01")
+    lines = textwrap.wrap(kept, max(8, int(width / (font * CHAR)))) or [""]
+    return [line.replace("\x00", NNBSP).replace("\x01", NBSP) for line in lines]
+
+
+def _value_x(end: float, text: str, marks: Sequence[float]) -> float:
+    """Where a bar's value is written: just after the bar, or after a target mark that would
+    cross it."""
+    x = end + 6
+    for mark in sorted(marks):
+        if x - 4 <= mark <= x + len(text) * FONT * CHAR:
+            x = mark + 6
+    return x
 
 
 def _axis(ticks: list[Decimal], x: Callable[[Number], float], y: float, unit: str) -> list[str]:
@@ -420,10 +433,11 @@ def bar_chart(
         for n, line in enumerate(lines):
             parts.append(_text(left, top + (n + 1) * line_h - 4, line))
         by = top + len(lines) * line_h + 4
-        end = x(bar.value or 0)
+        end, value = x(bar.value or 0), _fmt(bar.value or 0, unit)
+        marks = [x(t) for t in (target, bar.target) if t is not None]
         parts.append(
             f'<rect x="{left}" y="{by:.1f}" width="{max(end - left, 1):.1f}" height="{bar_h}" '
-            f'fill="{NEUTRAL}"/>' + _text(end + 6, by + bar_h - 3, _fmt(bar.value or 0, unit))
+            f'fill="{NEUTRAL}"/>' + _text(_value_x(end, value, marks), by + bar_h - 3, value)
         )
         if bar.target is not None:
             tx = x(bar.target)

@@ -239,3 +239,18 @@ def test_the_key_figure_component_writes_the_number_its_change_and_its_base():
     assert f"−2{NBSP}pts par rapport à 2025" in page
     assert "base : 1 753 répondants" in page
     assert "▼" in page
+
+
+def test_a_label_is_never_broken_inside_a_number():
+    label = f"Information pendant l'achat et les travaux — 1{NNBSP}650 répondants"
+    svg = bar_chart([Bar(label, 60)], title="t")
+
+    assert f"1{NNBSP}650 répondants" in texts(svg)
+
+
+def test_a_value_is_written_after_a_target_mark_that_would_cross_it():
+    svg = bar_chart([Bar("A", 73.2, target=80)], title="t", width=400)
+
+    mark = float(re.search(r'<line x1="([\d.]+)"[^>]*stroke-width="3"', svg)[1])
+    value_x = float(re.search(rf'<text x="([\d.]+)"[^>]*>73,2{NBSP}%</text>', svg)[1])
+    assert value_x > mark
