@@ -434,10 +434,10 @@ def bar_chart(
             parts.append(_text(left, top + (n + 1) * line_h - 4, line))
         by = top + len(lines) * line_h + 4
         end, value = x(bar.value or 0), _fmt(bar.value or 0, unit)
-        marks = [x(t) for t in (target, bar.target) if t is not None]
+        crossing = [x(t) for t in (target, bar.target) if t is not None]
         parts.append(
             f'<rect x="{left}" y="{by:.1f}" width="{max(end - left, 1):.1f}" height="{bar_h}" '
-            f'fill="{NEUTRAL}"/>' + _text(_value_x(end, value, marks), by + bar_h - 3, value)
+            f'fill="{NEUTRAL}"/>' + _text(_value_x(end, value, crossing), by + bar_h - 3, value)
         )
         if bar.target is not None:
             tx = x(bar.target)
