@@ -304,7 +304,10 @@ def main() -> None:
         weight = page_weight(client, data["get_tokens"][0])
         cookie, form_token = csrf_pair(client, data["get_tokens"][0])
 
+        from django.utils import timezone
+
         from enquetes.models import Answer, Response
+        from enquetes.services.pool import pool_flush
 
         c30 = data["c30"]
         q30_id = c30.questionnaire_id
@@ -352,6 +355,8 @@ def main() -> None:
                 )
                 check_run(name, result)
                 time.sleep(1)  # let the requests still in flight when wrk stopped finish
+                # The campaign is anonymous: its answers wait in the pool until flushed.
+                pool_flush(now=timezone.now(), everything=True)
                 # Every counted request wrote its 30 answers (requests in flight when wrk stops
                 # are served but not counted: a few per connection at most)...
                 written, rest = divmod(Answer.objects.count() - answers_before, QUESTIONS)

@@ -22,6 +22,7 @@ def navigation(request) -> dict:
     if user.may(Permission.MANAGE):
         items.append(("Équipe", reverse("user_list")))
         items.append(("Paramètres", reverse("cooperative_settings")))
+        items.append(("Données personnelles", reverse("privacy_notice_edit")))
     if user.may(Permission.READ_FEDERATION):
         items.append(("Fédération", reverse("federation_overview")))
         items.append(("Enquêtes triennales", reverse("federation_surveys")))

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sav",
     "rapports",
     "espace",
+    "rgpd",
     "demo",
 ]
 
@@ -213,6 +214,13 @@ BUYER_IMPORT_MAX_UPLOAD_MB = 5
 # Commitment 4: a construction letter is on time when published within this many days of the
 # day its phase was reached (chantiers.metrics).
 CONSTRUCTION_LETTER_WITHIN_DAYS = env_int("CONSTRUCTION_LETTER_WITHIN_DAYS", 30)
+# Anonymous answers wait in a pool and become responses in batches, shuffled, in a transaction
+# of their own (enquetes/services/pool.py): once a campaign's pool holds ANONYMOUS_POOL_SIZE
+# answers, or its oldest has waited ANONYMOUS_POOL_MAX_WAIT seconds, or the campaign is closed.
+ANONYMOUS_POOL_SIZE = env_int("ANONYMOUS_POOL_SIZE", 5)
+ANONYMOUS_POOL_MAX_WAIT = env_int("ANONYMOUS_POOL_MAX_WAIT", 24 * 3600)
+if ANONYMOUS_POOL_SIZE < 2:
+    raise ImproperlyConfigured("ANONYMOUS_POOL_SIZE must be at least 2")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -321,6 +329,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sav.periodic.sav_daily_task",
         "schedule": timedelta(hours=1),
         "options": {"expires": 60 * 50},
+    },
+    "anonymous-pool-flush": {
+        "task": "enquetes.periodic.pool_flush_task",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 60 * 4},
     },
     "indicators-refresh": {
         "task": "engagements.periodic.indicators_refresh_task",

@@ -55,7 +55,7 @@ from coopqualite.spreadsheets import CSV_DELIMITER, CSV_ENCODING, csv_value
 if TYPE_CHECKING:
     from _csv import _writer
 
-OUR_APPS = ("cooperatives", "engagements", "enquetes", "sav", "rapports")
+OUR_APPS = ("cooperatives", "engagements", "enquetes", "sav", "rapports", "rgpd")
 
 # Models without `cooperative_path`: the lookup from the model to its cooperative.
 PATHS = {
@@ -88,6 +88,12 @@ EXCLUDED_COLUMNS = {
         "draft": (
             "Réponses en cours, pas encore envoyées : dans une enquête anonyme elles sont "
             "encore liées à une personne."
+        ),
+    },
+    "enquetes.SealedResponse": {
+        "sealed_at": (
+            "Heure d'envoi d'une réponse anonyme pas encore versée aux résultats : elle la "
+            "relierait à l'invitation."
         ),
     },
 }

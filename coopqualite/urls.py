@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("chantiers.urls")),
     path("", include("rapports.urls")),
     path("", include("espace.urls")),
+    path("", include("rgpd.urls")),
 ]

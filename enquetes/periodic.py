@@ -1,5 +1,6 @@
 """The surveys app's entries of the beat schedule (settings.CELERY_BEAT_SCHEDULE): no argument,
-the same services as the `dispatch_surveys` and `tally_campaigns` management commands."""
+the same services as the `dispatch_surveys`, `tally_campaigns` and `flush_anonymous_pool`
+management commands."""
 
 import dataclasses
 
@@ -7,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from enquetes.services.dispatch import surveys_dispatch
+from enquetes.services.pool import pool_flush
 from enquetes.services.tallies import tallies_store
 
 
@@ -19,3 +21,8 @@ def surveys_dispatch_task() -> dict:
 def tallies_store_task() -> int:
     """Store the counts of the campaigns closed since the last run."""
     return tallies_store()
+
+
+@shared_task
+def pool_flush_task() -> dict:
+    return dataclasses.asdict(pool_flush(now=timezone.now()))

@@ -8,7 +8,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each may import the earlier ones; nothing imports the buyer's space.
-APPS = ["cooperatives", "engagements", "enquetes", "chantiers", "sav", "rapports", "espace"]
+APPS = [
+    "cooperatives", "engagements", "enquetes", "chantiers", "sav", "rapports", "rgpd", "espace",
+]  # fmt: skip
 PACKAGES = ["coopqualite", *APPS, "demo"]
 
 

@@ -44,6 +44,7 @@ from enquetes.models import (
     PopulationImport,
     Question,
     Response,
+    SealedResponse,
 )
 from enquetes.services.questionnaires import questionnaire_from_template
 from rapports.models import Report, ReportVersion
@@ -132,6 +133,11 @@ def fill(mark: str) -> Cooperative:
     response = Response.objects.create(campaign=campaign, completed=True)
     comment = Question.objects.get(questionnaire=questionnaire, key="commentaire")
     Answer.objects.create(response=response, question=comment, text=f"Commentaire {mark}")
+    SealedResponse.objects.create(
+        campaign=campaign,
+        answers=[[comment.pk, "", f"En attente {mark}"]],
+        sealed_at=timezone.now(),
+    )
     PopulationImport.objects.create(
         campaign=campaign, filename=f"import-{mark}.csv", created_by=staff, rows=[{"nom": mark}]
     )
@@ -200,7 +206,7 @@ def test_the_export_holds_the_rows_of_the_cooperative_and_none_of_another_by_id(
         assert ids(model.objects.for_cooperative(alpha)) <= exported, model
         assert not ids(model.objects.for_cooperative(bravo)) & exported, model
         checked += 1
-    assert checked == 28  # sav: companies, service levels, claims, their steps and e-mails
+    assert checked == 30  # sav: companies, service levels, claims, their steps and e-mails
     assert column(archive, User) == ids(User.objects.filter(cooperative=alpha))
     assert column(archive, Cooperative) == {str(alpha.pk)}
     assert column(archive, Choice) == ids(
@@ -474,3 +480,11 @@ def test_outside_a_transaction_every_table_is_read_from_the_same_snapshot(
     assert committed == [True]
     assert Buyer.objects.filter(last_name="Arrivé-pendant").exists()
     assert column(archive, Buyer, "last_name") == {"ALPHA-Acquéreur"}
+
+
+def test_an_anonymous_answer_waiting_in_the_pool_is_exported_without_its_time(alpha, tmp_path):
+    archive = export(alpha, tmp_path)
+
+    (sealed,) = table(archive, SealedResponse)
+    assert "sealed_at" not in sealed
+    assert "En attente ALPHA" in sealed["answers"]

@@ -64,6 +64,9 @@ PUBLIC_URL_NAMES = {
     "company_reserves",
     "company_reserves_pdf",
     "company_claim_done",
+    # Privacy notices: linked from every buyer page and e-mail.
+    "privacy_general",
+    "privacy_notice",
 }
 # Reached by every signed-in user (their own account), not cooperative data.
 OWN_ACCOUNT_URL_NAMES = {
@@ -137,6 +140,10 @@ MATRIX = {
     "buyer_documents":           ("200",       "200",       "403",       "403",       "login"),
     "buyer_document_download":   ("200/405",   "200/405",   "403/405",   "403/405",   "login"),
     "buyer_document_remove":     ("405/302",   "405/404",   "405/404",   "405/404",   "login"),
+    "privacy_general":           ("200/405",   "200/405",   "200/405",   "200/405",   "200/405"),
+    "privacy_notice":            ("200/405",   "200/405",   "200/405",   "200/405",   "200/405"),
+    # Personal data (GDPR): the director's
+    "privacy_notice_edit":       ("403",       "200",       "403",       "403",       "login"),
     # Construction phases and letters (a draft letter with a photo and a PDF)
     "programme_works":           ("200/405",   "200/405",   "403/405",   "403/405",   "login"),
     "phases_create":             ("405/302",   "405/302",   "405/403",   "405/403",   "login"),

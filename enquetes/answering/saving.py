@@ -4,8 +4,11 @@ invitation that turns the draft into the response and its answers.
 While the buyer answers, nothing reaches the answer table: each saved page rewrites the draft
 on the invitation row with one conditional UPDATE. The submission marks the invitation answered
 (conditional: exactly one submission wins), empties the draft and writes the response with its
-answers, in one transaction. In an anonymous campaign the response has no link to its
-invitation and no date.
+answers, in one transaction. In an anonymous campaign the answers are sealed into the pool
+instead, with no link to the invitation and no date: they become a response later, in another
+transaction, shuffled among others (`enquetes.services.pool`), so that neither the database's
+transaction ids nor the rows' physical order tie a response to its invitation. The invitation's
+answered flag stays the guard against a second answer; the emptied draft keeps nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.utils import timezone
 
 from cooperatives.models import User
 from enquetes.answering.snapshot import Page, QuestionSnapshot, Snapshot, Value, snapshot_of
-from enquetes.models import Answer, Campaign, Invitation, Response
+from enquetes.models import Answer, Campaign, Invitation, Response, SealedResponse
 from enquetes.services.tallies import tally_forget
 
 MAX_RETRIES = 5
@@ -180,8 +183,10 @@ def _response_create(
     now: dt.datetime,
     channel: str,
     entered_by: User | None = None,
-) -> Response:
-    """The completed response and its answers. Anonymous: no tie to the invitation, no date.
+) -> None:
+    """The completed response and its answers. Anonymous: sealed into the pool, with no tie to
+    the invitation and no date; it becomes a response later, in another transaction, among
+    others and in a random order (`enquetes.services.pool`).
 
     Only the answers of questions shown (conditions met) are kept.
     """
@@ -189,28 +194,39 @@ def _response_create(
     for question in questions:  # in questionnaire order: a condition comes before its question
         if question.pk in values and question.is_shown(shown):
             shown[question.pk] = values[question.pk]
-    anonymous = invitation.campaign.anonymous
+    rows = [row for question in questions for row in _rows(question, shown.get(question.pk))]
+    if invitation.campaign.anonymous:
+        SealedResponse.objects.create(
+            campaign_id=invitation.campaign_id,
+            programme_id=invitation.programme_id,
+            channel=channel,
+            entered_by=entered_by,
+            answers=rows,
+            sealed_at=now,
+        )
+        return
     response = Response.objects.create(
         campaign_id=invitation.campaign_id,
-        invitation=None if anonymous else invitation,
+        invitation=invitation,
         programme_id=invitation.programme_id,
         completed=True,
         channel=channel,
-        submitted_on=None if anonymous else timezone.localdate(now),
+        submitted_on=timezone.localdate(now),
         entered_by=entered_by,
     )
     Answer.objects.bulk_create(
-        row for question in questions for row in _rows(response, question, shown.get(question.pk))
+        Answer(response=response, question_id=pk, value=value, text=text)
+        for pk, value, text in rows
     )
     if invitation.campaign.status(timezone.localdate(now)) == Campaign.Status.CLOSED:
         tally_forget(campaign=invitation.campaign)  # entered late (paper, phone)
-    return response
 
 
-def _rows(response: Response, question: QuestionSnapshot, value: Value | None) -> list[Answer]:
+def _rows(question: QuestionSnapshot, value: Value | None) -> list[tuple[int, str, str]]:
+    """The answer rows of one question: (question id, value, text)."""
     if value is None or value in ("", []):
         return []
     if question.type == "text" and isinstance(value, str):
-        return [Answer(response=response, question_id=question.pk, value="", text=value)]
+        return [(question.pk, "", value)]
     values = value if isinstance(value, list) else [value]
-    return [Answer(response=response, question_id=question.pk, value=v) for v in values]
+    return [(question.pk, v, "") for v in values]

@@ -8,9 +8,10 @@ from enquetes.models.questionnaires import (
     SurveyKind,
     Theme,
 )
-from enquetes.models.responses import Answer, CampaignTally, Response
+from enquetes.models.responses import Answer, CampaignTally, Response, SealedResponse
 
 __all__ = [
     "Answer", "Campaign", "CampaignTally", "Choice", "Invitation", "KeyStep", "Message",
-    "PopulationImport", "Question", "Questionnaire", "Response", "Section", "SurveyKind", "Theme",
+    "PopulationImport", "Question", "Questionnaire", "Response", "SealedResponse", "Section",
+    "SurveyKind", "Theme",
 ]  # fmt: skip

@@ -100,3 +100,41 @@ class CampaignTally(models.Model):
 
     def __str__(self) -> str:
         return f"Décomptes de la campagne {self.campaign_id}"
+
+
+class SealedResponse(models.Model):
+    """An anonymous submission waiting in the pool: the answers of one person, without link to
+    the invitation, written in the transaction that marks the invitation answered.
+
+    It becomes a Response later, in another transaction that turns many of them into responses
+    in a random order (`enquetes.services.pool.pool_flush`), and is then deleted: neither the
+    response's transaction id (`xmin`) nor its place in the table follows the invitation's.
+    `answers` holds the rows to write, `[[question id, value, text], ...]`.
+    """
+
+    cooperative_path = "campaign__cooperative"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(
+        "canal", max_length=10, choices=Response.Channel.choices, default="web"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answers = models.JSONField(default=list)
+    # When it entered the pool: a pool that waits longer than ANONYMOUS_POOL_MAX_WAIT is
+    # flushed however small. Deleted with the row.
+    sealed_at = models.DateTimeField()
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "réponse anonyme en attente"
+        indexes = [models.Index(fields=["campaign", "sealed_at"], name="sealed_campaign_age")]
+
+    def __str__(self) -> str:
+        return "Réponse anonyme en attente"

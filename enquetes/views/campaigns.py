@@ -214,6 +214,12 @@ ALREADY_ANSWERED = "Cette personne a déjà répondu."
 ONE_RESPONSE = "Réponse non enregistrée : une invitation ne reçoit qu'une réponse."
 
 
+POOLED = (
+    "Réponse enregistrée. Anonyme, elle rejoindra les résultats avec d'autres réponses, "
+    "dans un ordre qui ne dit rien de qui a répondu."
+)
+
+
 def response_entry(request, invitation_id: int):
     """A response taken by telephone or on paper, entered by staff on one page."""
     invitation = get_object_for(
@@ -226,7 +232,7 @@ def response_entry(request, invitation_id: int):
     form = ResponseEntryForm(request.POST or None, snapshot=snapshot)
     channel = ChannelForm(request.POST or None)
     # In an anonymous campaign the form is offered for anyone: refusing it at once would tell
-    # who answered. The database keeps one response per invitation all the same.
+    # who answered. The invitation's answered flag keeps one response per invitation all the same.
     anonymous = invitation.campaign.anonymous
     if invitation.answered_at and not anonymous:
         messages.info(request, ALREADY_ANSWERED)
@@ -240,7 +246,7 @@ def response_entry(request, invitation_id: int):
         except AlreadyAnswered:
             messages.info(request, ONE_RESPONSE if anonymous else ALREADY_ANSWERED)
         else:
-            messages.success(request, "Réponse enregistrée.")
+            messages.success(request, POOLED if anonymous else "Réponse enregistrée.")
         return redirect("campaign_detail", campaign_id=invitation.campaign_id)
     return render(
         request,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from enquetes.models import Campaign, Invitation, Question
+from enquetes.services.pool import pool_flush
 from enquetes.services.questionnaires import questionnaire_from_template
 from tests.services import skip_or_fail
 
@@ -27,6 +28,12 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 390, "height": 844}
 TRIENNIAL = "triennale-acquereurs"
+
+
+def pool_flushed() -> None:
+    """The anonymous answers waiting in the pool turned into responses, as the periodic job
+    does once a pool is due (here: every pool)."""
+    pool_flush(now=timezone.now(), everything=True)
 
 
 # A client that behaves like a browser -------------------------------------------------------------

@@ -24,6 +24,7 @@ from tests.buyer.conftest import (
     csrf_post,
     make_campaign,
     make_invitation,
+    pool_flushed,
     questions_by_key,
     triennial_answers,
 )
@@ -336,6 +337,7 @@ def test_a_comment_of_3000_characters_is_kept(client, invitation, questions):
     answer_pages(client, invitation, triennial_answers(questions)[:5])
 
     answer_pages(client, invitation, [{f"q{comment.pk}": " " + "é" * 3000 + " "}], first=6)
+    pool_flushed()
 
     assert Answer.objects.get(question=comment).text == "é" * 3000
 
@@ -346,6 +348,7 @@ def test_an_option_ticked_twice_is_saved_once(client, invitation, questions):
     pages[4][f"q{points.pk}"] = ["prix", "prix", "quartier"]
 
     answer_pages(client, invitation, pages)
+    pool_flushed()
 
     rows = Answer.objects.filter(question=points)
     assert sorted(rows.values_list("value", flat=True)) == ["prix", "quartier"]
@@ -466,6 +469,7 @@ def test_a_multiple_choice_stores_one_answer_row_per_ticked_option(client, invit
     # Saving the page again replaces the ticks, it does not add to them.
     pages[4][f"q{points.pk}"] = ["quartier", "prix"]
     answer_pages(client, invitation, pages[4:], first=5)
+    pool_flushed()
 
     rows = Answer.objects.filter(question=points)
     assert sorted(rows.values_list("value", flat=True)) == ["prix", "quartier"]
@@ -485,6 +489,7 @@ def test_submitting_the_last_page_completes_the_response_and_thanks_the_buyer(
     assert posted[-1]["Location"] == thanks_url(invitation)
     invitation.refresh_from_db()
     assert invitation.answered_at is not None and invitation.answered_at >= before
+    pool_flushed()
     saved = Response.objects.get()
     assert saved.completed is True
     assert saved.channel == Response.Channel.WEB
@@ -533,6 +538,7 @@ def test_submitting_twice_keeps_one_response_and_shows_thanks(client, invitation
     assert again.status_code == 200
     assert "Merci" in content
     assert "déjà répondu" in content or "Merci pour vos réponses" in content
+    pool_flushed()
     assert Response.objects.count() == 1
     assert Answer.objects.filter(question=questions["commentaire"]).count() == 1
     invitation.refresh_from_db()
@@ -544,6 +550,7 @@ def test_in_an_anonymous_campaign_the_submitted_response_is_cut_from_the_person(
 ):
     assert invitation.campaign.anonymous
     answer_pages(client, invitation, triennial_answers(questions))
+    pool_flushed()
 
     saved = Response.objects.get()
     assert saved.completed is True
@@ -582,6 +589,7 @@ def test_a_page_saved_after_an_anonymous_submission_is_refused(client, invitatio
             now=timezone.now(),
         )
 
+    pool_flushed()
     assert Response.objects.count() == 1
     assert not Response.objects.filter(invitation=invitation).exists()
 
@@ -635,6 +643,7 @@ def test_the_service_submits_only_once(invitation, questions):
 
     with pytest.raises(AlreadyAnswered):
         response_submit(invitation=invitation, now=timezone.now())
+    pool_flushed()
     assert Response.objects.filter(completed=True).count() == 1
 
 

@@ -20,6 +20,7 @@ from tests.buyer.conftest import (
     describe_violations,
     make_campaign,
     make_invitation,
+    pool_flushed,
     questions_by_key,
 )
 from tests.engagements.factories import IndicatorFactory, MeasurementFactory
@@ -183,6 +184,7 @@ def test_a_buyer_answers_the_whole_survey_on_a_phone(
     invitation.refresh_from_db()
     assert invitation.started_at is not None
     assert invitation.answered_at is not None
+    pool_flushed()  # anonymous: the answers wait in the pool until a batch is flushed
     saved = Response.objects.get(campaign=campaign)
     assert saved.completed is True
     assert saved.invitation is None  # anonymous campaign

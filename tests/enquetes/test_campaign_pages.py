@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enquetes.models import Answer, Campaign, Invitation, Question, Response
+from enquetes.services.pool import pool_flush
 from enquetes.services.sending import messages_plan
 from tests import factories
 from tests.enquetes.factories import (
@@ -514,6 +515,8 @@ def test_in_an_anonymous_campaign_a_telephone_response_is_cut_from_its_invitatio
     client.force_login(staff_a)
 
     client.post(reverse("response_entry", args=[invitation.pk]), entry_data(campaign))
+    assert not Response.objects.exists()  # in the pool, until it is flushed with others
+    pool_flush(now=timezone.now(), everything=True)
 
     saved = Response.objects.get()
     assert saved.completed

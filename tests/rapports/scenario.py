@@ -14,6 +14,7 @@ from engagements.services.charter import commitments_create_charter
 from enquetes.answering.saving import response_save_page, response_submit
 from enquetes.models import Campaign, Invitation, Question
 from enquetes.services.campaigns import campaign_start
+from enquetes.services.pool import pool_flush
 from rapports.models import ReportVersion
 from tests import factories
 from tests.engagements.factories import (
@@ -61,12 +62,14 @@ class Year:
 
 
 def answer(campaign: Campaign, invitation: Invitation, values: dict[str, str], now) -> None:
-    """One household's answers, saved and sent as the survey pages do."""
+    """One household's answers, saved and sent as the survey pages do, and the anonymous pool
+    turned into responses as the periodic job does."""
     questions = {q.key: q for q in Question.objects.filter(questionnaire=campaign.questionnaire)}
     asked = [questions[key] for key in values]
     cleaned = {questions[key].pk: value for key, value in values.items() if value}
     response_save_page(invitation=invitation, questions=asked, cleaned=cleaned, now=now)
     response_submit(invitation=invitation, now=now)
+    pool_flush(now=now, campaign_id=campaign.pk, everything=True)
 
 
 def survey(cooperative: Cooperative, *, year: int, name: str, buyers: int) -> Campaign:
