@@ -33,7 +33,7 @@ demo: install
 	@echo ""
 	@echo "Portail : http://$(HOST):$(PORT)/   (Ctrl+C pour arrêter)"
 	@echo ""
-	DEBUG=true SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=true SITE_URL=$(SITE_URL) TASKS_IN_THREADS=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install what the tests need, run the static gates and the suite
 test: install-dev

@@ -256,6 +256,9 @@ REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 # Without a broker (laptop demo) tasks run in-process, at once.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a broker, run queued tasks in a thread of the web process rather than inside the
+# request (`make demo` sets it: a report build does not hold the page for ten seconds).
+TASKS_IN_THREADS = env_bool("TASKS_IN_THREADS", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL) or None
 CELERY_TASK_IGNORE_RESULT = True

@@ -6,10 +6,12 @@ generous bound (a hang that stops is behaviour, not a speed target).
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 import redis
+from celery import shared_task
 
 from cooperatives.tasks import ping
 from coopqualite.jobs import enqueue
@@ -50,6 +52,31 @@ def test_enqueue_logs_the_task_name_when_the_broker_cannot_take_it(db, caplog):
 
 def test_without_a_broker_enqueue_runs_the_task_in_process(db):
     assert enqueue(ping) is True
+
+
+RELEASE = threading.Event()
+RAN_IN: list[str] = []
+
+
+@shared_task(name="tests.test_jobs.held_task")
+def held_task():
+    """Waits for the test to release it, then says which thread ran it."""
+    RELEASE.wait(timeout=5)
+    RAN_IN.append(threading.current_thread().name)
+
+
+def test_without_a_broker_the_demo_runs_the_task_beside_the_request(db, settings):
+    settings.TASKS_IN_THREADS = True
+    RELEASE.clear()
+    RAN_IN.clear()
+
+    assert enqueue(held_task) is True
+    assert RAN_IN == []  # enqueue came back while the task was still waiting
+
+    RELEASE.set()
+    [thread] = [t for t in threading.enumerate() if t.name == "tests.test_jobs.held_task"]
+    thread.join(timeout=5)
+    assert RAN_IN == ["tests.test_jobs.held_task"]
 
 
 @pytest.mark.integration
