@@ -32,7 +32,11 @@ STATIC_ROOT = ROOT / "var" / "bench-static"  # shared by the benches, collected 
 
 
 def bench_database_url(bench: str) -> str:
-    """DATABASE_URL's server, with a database of the bench's own named after DATABASE_URL's."""
+    """DATABASE_URL's server, with a database of the bench's own named after DATABASE_URL's.
+
+    BENCH_DATABASE_SUFFIX, when set, replaces the bench's name: the smoke runs of the suite share
+    one database, migrated once instead of once per bench (each bench empties what it loads)."""
+    bench = os.environ.get("BENCH_DATABASE_SUFFIX") or bench
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         return f"postgres://postgres@127.0.0.1:5432/coopqualite_bench_{bench}"
