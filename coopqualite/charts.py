@@ -288,12 +288,15 @@ def line_chart(
             f'stroke="{GRID}" stroke-width="1"/>'
             + _text(left - 6, ty + FONT * 0.35, _fmt(tick, unit), anchor="end")
         )
+    labels = []  # written last, over the line of values
     for value, label, color in lines:
         ty = y(value)
         parts.append(
             f'<line x1="{left:.1f}" x2="{width - right}" y1="{ty:.1f}" y2="{ty:.1f}" '
             f'stroke="{color}" stroke-width="1.5" stroke-dasharray="6 4"/>'
-            + _label_box(width - right, ty - 5, label)
+        )
+        labels.append(
+            _label_box(width - right, ty - 5, label)
             + _text(width - right, ty - 5, label, anchor="end", fill=color)
         )
     step = inner_w / max(len(points) - 1, 1)
@@ -311,7 +314,7 @@ def line_chart(
         )
     for x, yy in coords:
         parts.append(f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="3.5" fill="{NEUTRAL}"/>')
-    parts.append("</svg>")
+    parts += [*labels, "</svg>"]
     return mark_safe("".join(parts))
 
 

@@ -254,3 +254,11 @@ def test_a_value_is_written_after_a_target_mark_that_would_cross_it():
     mark = float(re.search(r'<line x1="([\d.]+)"[^>]*stroke-width="3"', svg)[1])
     value_x = float(re.search(rf'<text x="([\d.]+)"[^>]*>73,2{NBSP}%</text>', svg)[1])
     assert value_x > mark
+
+
+def test_the_target_label_is_written_over_the_line_of_values_on_a_white_box():
+    svg = line_chart([Point("T1", 80), Point("T2", 90)], title="t", target=85)
+
+    label = svg.index("cible 85")
+    assert svg.index("<polyline") < label
+    assert svg.rindex('fill="#ffffff"', 0, label) > svg.index("<polyline")
