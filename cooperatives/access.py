@@ -5,6 +5,7 @@
   revealed; a visible object on which the user's role may not do `permission` is a **403**.
 - `require(user, permission, cooperative=None)`: the 403 itself, for checks inside a view.
 - `@permission_required(permission)`: the same check for views without an object.
+- `@cooperative_chosen`: a page of one cooperative's data, for a reader of several: which one.
 
 What each role may do is the table `User.ROLE_PERMISSIONS` (cooperatives/models.py), asked
 through `User.may(permission, cooperative)`; templates ask it with `{% load access %}` and
@@ -18,7 +19,7 @@ from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 
 from cooperatives.models import Cooperative, Permission, User
 
@@ -66,3 +67,29 @@ def permission_required(permission: Permission):
         return wrapped
 
     return decorator
+
+
+CHOSEN = "cooperative"  # the query parameter that names the cooperative a page reads
+
+
+def cooperative_chosen(view):
+    """For a page that reads one cooperative's data (scorecard, charter, actions): a reader of
+    several cooperatives (federation, superuser) chooses which with ?cooperative=<id> (404 if
+    not among those they read); without a choice they are sent to the federation's summaries,
+    where each cooperative links to its pages. The view gets `request.chosen_cooperative`: the
+    chosen one, or None for a user of one cooperative (their pages read only theirs)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        request.chosen_cooperative = None
+        if not user.reads_one_cooperative:
+            chosen = request.GET.get(CHOSEN, "")
+            if not chosen.isdigit():
+                return redirect("federation_overview")
+            request.chosen_cooperative = get_object_or_404(
+                Cooperative.objects.visible_to(user), pk=int(chosen)
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper

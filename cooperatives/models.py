@@ -39,6 +39,13 @@ class TenantQuerySet(models.QuerySet):
         """Rows the user may read: their cooperative's, or their federation's."""
         return self.filter(user.tenant_filter(self._path()))
 
+    def read_by(self, request) -> TenantQuerySet:
+        """Rows of the page's cooperative: those the user may read, of the cooperative they
+        chose if they read several (`cooperatives.access.cooperative_chosen`)."""
+        rows = self.visible_to(request.user)
+        chosen = getattr(request, "chosen_cooperative", None)
+        return rows.for_cooperative(chosen) if chosen is not None else rows
+
 
 class Federation(models.Model):
     """A regional or national federation of cooperatives (reads all of its members)."""
@@ -244,6 +251,10 @@ class User(AbstractUser):
         if self.role == self.Role.FEDERATION and self.federation_id:
             return "federation_id", self.federation_id
         return ("", None) if self.is_superuser else (None, None)
+
+    @property
+    def reads_one_cooperative(self) -> bool:
+        return self._tenant()[0] == "pk"
 
     def tenant_filter(self, path: str) -> Q:
         """The Q object that restricts a query to what this user may read.

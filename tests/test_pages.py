@@ -128,10 +128,12 @@ def test_navigation_shows_programmes_to_staff_and_directors(client, request, per
 
 
 @pytest.mark.parametrize("persona", ["board_a", "federation_a"])
-def test_navigation_hides_programmes_from_board_and_federation_users(client, request, persona):
+def test_navigation_hides_programmes_from_board_and_federation_users(
+    client, request, coop_a, persona
+):
     client.force_login(request.getfixturevalue(persona))
 
-    links = nav_links(client.get("/engagements/"))
+    links = nav_links(client.get(f"/engagements/?cooperative={coop_a.pk}"))
 
     assert (reverse("commitment_list"), "Charte") in links
     assert all(url != "/programmes/" and label != "Programmes" for url, label in links)
@@ -203,17 +205,18 @@ def test_commitments_page_queries_do_not_grow_with_the_federations_cooperatives(
     client, federation_a
 ):
     client.force_login(federation_a)
-    _, few = get_counting_queries(client, "/engagements/")
+    chosen = federation_a.federation.cooperatives.get()
+    _, few = get_counting_queries(client, f"/engagements/?cooperative={chosen.pk}")
 
     for index in range(5):
         cooperative = CooperativeFactory(
             name=f"Coop fédérée {index}", federation=federation_a.federation
         )
         commitments_create_charter(cooperative=cooperative)
-    response, many = get_counting_queries(client, "/engagements/")
+    response, many = get_counting_queries(client, f"/engagements/?cooperative={chosen.pk}")
 
     assert many == few
-    assert "Coop fédérée 4" in response.content.decode()
+    assert "Coop fédérée 4" not in response.content.decode()  # the chosen cooperative's only
 
 
 def test_federation_page_queries_do_not_grow_with_cooperatives_programmes_and_lots(

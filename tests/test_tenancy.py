@@ -99,6 +99,9 @@ PERSONAS = {
 # fmt: off
 MATRIX = {
     #                             staff        director     board        federation   anonymous
+    # (A federation reader is sent from one cooperative's pages, scorecard, charter and actions,
+    # to the federation's summaries until they choose a cooperative: tests/engagements/
+    # test_federation_choice.py.)
     # Public pages and the user's own account
     "home":                      ("302",       "302",       "302",       "302",       "200"),
     "healthz":                   ("200/405",   "200/405",   "200/405",   "200/405",   "200/405"),
@@ -186,8 +189,8 @@ MATRIX = {
     "federation_cooperatives":   ("403",       "403",       "403",       "403",       "login"),
     "cooperative_new":           ("403",       "403",       "403",       "403",       "login"),
     # Commitments, indicators, measurements, actions, evidence
-    "scorecard":                 ("200",       "200",       "200",       "200",       "login"),
-    "commitment_list":           ("200",       "200",       "200",       "200",       "login"),
+    "scorecard":                 ("200",       "200",       "200",       "302",       "login"),
+    "commitment_list":           ("200",       "200",       "200",       "302",       "login"),
     "federation_overview":       ("403",       "403",       "403",       "200",       "login"),
     "commitment_detail":         ("200",       "200",       "200",       "200",       "login"),
     "commitment_edit":           ("200",       "200",       "403",       "403",       "login"),
@@ -197,8 +200,8 @@ MATRIX = {
     "measurement_create":        ("200",       "200",       "403",       "403",       "login"),
     "measurement_edit":          ("200",       "200",       "403",       "403",       "login"),
     "measurement_confirm":       ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
-    "action_list":               ("200",       "200",       "200",       "200",       "login"),
-    "my_actions":                ("200",       "200",       "200",       "200",       "login"),
+    "action_list":               ("200",       "200",       "200",       "302",       "login"),
+    "my_actions":                ("200",       "200",       "200",       "302",       "login"),
     "action_new":                ("200",       "200",       "403",       "403",       "login"),
     "action_detail":             ("200",       "200",       "200",       "200",       "login"),
     "action_edit":               ("200",       "200",       "403",       "403",       "login"),

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from cooperatives.access import get_object_for, permission_required
+from cooperatives.access import cooperative_chosen, get_object_for, permission_required
 from cooperatives.models import Permission
 from coopqualite.history import history_page
 from coopqualite.pagination import paginate
@@ -13,9 +13,10 @@ from engagements.services.actions import ActionConflict, action_create, action_u
 PAGE_SIZE = 50
 
 
+@cooperative_chosen
 def action_list(request, mine: bool = False):
     today = timezone.localdate()
-    actions = Action.objects.visible_to(request.user)
+    actions = Action.objects.read_by(request)
     if mine:
         actions = actions.filter(owner=request.user)
     cooperative_ids = actions.values("cooperative_id")

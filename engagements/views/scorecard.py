@@ -1,22 +1,24 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from cooperatives.access import permission_required
+from cooperatives.access import cooperative_chosen, permission_required
 from cooperatives.models import Cooperative, Permission
 from engagements import selectors
 from engagements.models import Commitment
 
 
+@cooperative_chosen
 def scorecard_view(request):
     """Home of a staff user: each commitment with its indicators, actions and last proof."""
     today = timezone.localdate()
-    lines = selectors.scorecard_lines(Commitment.objects.visible_to(request.user), today)
+    lines = selectors.scorecard_lines(Commitment.objects.read_by(request), today)
     return render(request, "engagements/scorecard.html", {"lines": lines, "today": today})
 
 
+@cooperative_chosen
 def commitment_list(request):
     """The charter: principles and commitments as a buyer would read them, printable."""
-    principles, commitments = selectors.charter(Commitment.objects.visible_to(request.user))
+    principles, commitments = selectors.charter(Commitment.objects.read_by(request))
     return render(
         request,
         "engagements/commitment_list.html",
