@@ -114,7 +114,9 @@ def nice_ticks(
     if zero:
         lo, hi = min(lo, Decimal(0)), max(hi, Decimal(0))
     if hi == lo:
-        hi = lo + (abs(lo) / 10 if lo else 1)
+        widen = abs(lo) / 10 if lo else Decimal(1)
+        # A percent axis at 100 % widens downwards: the top is its ceiling.
+        lo, hi = (lo - widen, hi) if percent and hi >= 100 else (lo, hi + widen)
     step = nice_step(hi - lo, intervals, integer=integer)
     first = (lo / step).to_integral_value(rounding=ROUND_FLOOR) * step
     last = (hi / step).to_integral_value(rounding=ROUND_CEILING) * step

@@ -74,6 +74,22 @@ def test_a_flat_series_still_gets_an_axis():
     assert ticks(0, 0) == ["0", "0.2", "0.4", "0.6", "0.8", "1"]
 
 
+def test_a_percentage_series_flat_at_100_gets_an_axis_below_it():
+    assert ticks(100, 100, zero=False, percent=True, intervals=4) == [
+        "90",
+        "92.5",
+        "95",
+        "97.5",
+        "100",
+    ]
+
+
+def test_a_line_chart_of_one_value_at_its_100_percent_target_is_drawn():
+    svg = line_chart([Point("T4 2026", Decimal(100))], title="t", unit="%", target=100)
+
+    assert "<svg" in svg
+
+
 def test_crowded_monthly_labels_fall_on_the_same_month_each_year_and_the_last_is_kept():
     assert shown_labels(36, slot=10, longest=9) == [0, 12, 24, 35]
     assert shown_labels(24, slot=20, longest=5) == [0, 3, 6, 9, 12, 15, 18, 23]
