@@ -7,6 +7,7 @@ from django.utils import timezone
 from espace.access import COOKIE
 from espace.services.signin import session_open
 from tests import factories
+from tests.buyer.conftest import browser, phone  # noqa: F401  (fixtures of the browser tests)
 
 
 @pytest.fixture

@@ -18,13 +18,7 @@ from cooperatives.models import Buyer, Programme
 from engagements.models import Commitment, Indicator, Measurement
 from engagements.services.measuring import indicators_refresh
 from espace.models import SignInLink
-from tests.buyer.conftest import (  # noqa: F401  (fixtures)
-    PHONE,
-    browser,
-    check_axe,
-    describe_violations,
-    phone,
-)
+from tests.buyer.conftest import PHONE, check_axe, describe_violations
 from tests.chantiers.conftest import pdf_bytes, png_bytes
 from tests.engagements.factories import IndicatorFactory
 from tests.factories import PASSWORD
@@ -79,7 +73,7 @@ def test_every_state_of_the_space_is_accessible_on_a_phone(
     phone,
     household,
     staff_a,
-    mailoutbox,  # noqa: F811
+    mailoutbox,
 ):
     from tests.espace.test_pages import _share, _works
 
@@ -146,7 +140,7 @@ def test_staff_publish_a_phase_letter_and_a_buyer_reads_it_on_a_phone(
     phone,
     coop_a,
     staff_a,
-    mailoutbox,  # noqa: F811
+    mailoutbox,
 ):
     base = live_server.url
     indicator = IndicatorFactory(
