@@ -11,3 +11,8 @@ class CooperativesConfig(AppConfig):
         from coopqualite.outbox import kinds
 
         kinds.register(ACCOUNT_INVITATIONS)
+        # Confirmed buyer files are written by a background job (coopqualite.jobs).
+        from cooperatives.services.import_jobs import BUYER_IMPORT_JOBS
+        from coopqualite.jobs import kinds as job_kinds
+
+        job_kinds.register(BUYER_IMPORT_JOBS)

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from coopqualite.jobs.models import Job
 from coopqualite.outbox.models import OutboxMessage, OutboxQuerySet
 
 
@@ -618,7 +619,8 @@ class DeliveryAnnouncement(models.Model):
 class BuyerImport(models.Model):
     """A buyer file read and checked, waiting for the user who sent it to confirm it: nothing
     is written before, then every row or none (`cooperatives.services.buyer_import`). Its rows
-    hold personal data: deleted once confirmed, or replaced by the same user's next file."""
+    hold personal data: deleted once written, replaced by the same user's next file while not
+    confirmed, purged after a day (`buyer_imports_purge`)."""
 
     cooperative_path = "cooperative"
 
@@ -630,12 +632,47 @@ class BuyerImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set once, by the conditional update that creates its job (`BuyerImportJob`).
+    confirmed_at = models.DateTimeField("confirmé le", null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = "import d'acquéreurs"
         verbose_name_plural = "imports d'acquéreurs"
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class BuyerImportJob(Job):
+    """Writing a confirmed buyer file, in the background (`coopqualite.jobs`). It outlives the
+    file it writes (deleted with the writes): `preview_id` names it, once (a second confirmation
+    finds this job), and `result` keeps the counts."""
+
+    cooperative_path = "cooperative"
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="+")
+    preview_id = models.BigIntegerField("fichier vérifié")
+    filename = models.CharField("fichier", max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    result = models.JSONField("résultat", default=dict, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta(Job.Meta):
+        verbose_name = "écriture d'un fichier d'acquéreurs"
+        verbose_name_plural = "écritures de fichiers d'acquéreurs"
+        constraints = [
+            *Job.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["preview_id"],
+                name="buyer_import_job_one_per_file",
+                violation_error_message="Ce fichier est déjà en cours d'import.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.filename

@@ -37,6 +37,16 @@ urlpatterns = [
         imports.buyer_import_confirm_view,
         name="buyer_import_confirm",
     ),
+    path(
+        "acquereurs/importer/traitement/<int:buyer_import_job_id>/",
+        imports.buyer_import_job,
+        name="buyer_import_job",
+    ),
+    path(
+        "acquereurs/importer/traitement/<int:buyer_import_job_id>/relancer/",
+        imports.buyer_import_job_retry,
+        name="buyer_import_job_retry",
+    ),
     # The cooperative's settings
     path("cooperative/parametres/", cooperative.cooperative_settings, name="cooperative_settings"),
     # The team: accounts run by the directors

@@ -338,6 +338,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 60 * 4},
     },
+    # Checked import files (personal data) left unconfirmed are deleted after a day.
+    "buyer-imports-purge": {
+        "task": "cooperatives.periodic.buyer_imports_purge_task",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 60 * 50},
+    },
+    "population-imports-purge": {
+        "task": "enquetes.periodic.population_imports_purge_task",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 60 * 50},
+    },
     "indicators-refresh": {
         "task": "engagements.periodic.indicators_refresh_task",
         "schedule": timedelta(hours=6),

@@ -20,3 +20,8 @@ class EnquetesConfig(AppConfig):
         import_notices.register(KeyStepImportNotices())
         # Invitations and reminders leave through the outbox.
         kinds.register(SURVEY_MESSAGES)
+        # Confirmed population files are written by a background job.
+        from coopqualite.jobs import kinds as job_kinds
+        from enquetes.services.import_jobs import POPULATION_IMPORT_JOBS
+
+        job_kinds.register(POPULATION_IMPORT_JOBS)

@@ -1,6 +1,6 @@
 """The surveys app's entries of the beat schedule (settings.CELERY_BEAT_SCHEDULE): no argument,
-the same services as the `dispatch_surveys`, `tally_campaigns` and `flush_anonymous_pool`
-management commands."""
+the same services as the `dispatch_surveys`, `tally_campaigns`, `flush_anonymous_pool` and
+`purge_population_imports` management commands."""
 
 import dataclasses
 
@@ -8,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from enquetes.services.dispatch import surveys_dispatch
+from enquetes.services.importing import population_imports_purge
 from enquetes.services.pool import pool_flush
 from enquetes.services.tallies import tallies_store
 
@@ -26,3 +27,8 @@ def tallies_store_task() -> int:
 @shared_task
 def pool_flush_task() -> dict:
     return dataclasses.asdict(pool_flush(now=timezone.now()))
+
+
+@shared_task
+def population_imports_purge_task() -> int:
+    return population_imports_purge(now=timezone.now())

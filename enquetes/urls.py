@@ -34,6 +34,16 @@ urlpatterns = [
         name="population_import_confirm",
     ),
     path(
+        "enquetes/<int:campaign_id>/import/traitement/<int:population_import_job_id>/",
+        campaigns.population_import_job,
+        name="population_import_job",
+    ),
+    path(
+        "enquetes/<int:campaign_id>/import/traitement/<int:population_import_job_id>/relancer/",
+        campaigns.population_import_job_retry,
+        name="population_import_job_retry",
+    ),
+    path(
         "enquetes/invitations/<int:invitation_id>/saisie/",
         campaigns.response_entry,
         name="response_entry",

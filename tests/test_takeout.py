@@ -206,7 +206,8 @@ def test_the_export_holds_the_rows_of_the_cooperative_and_none_of_another_by_id(
         assert ids(model.objects.for_cooperative(alpha)) <= exported, model
         assert not ids(model.objects.for_cooperative(bravo)) & exported, model
         checked += 1
-    assert checked == 30  # sav: companies, service levels, claims, their steps and e-mails
+    # sav: companies, service levels, claims, their steps and e-mails; the import jobs
+    assert checked == 32
     assert column(archive, User) == ids(User.objects.filter(cooperative=alpha))
     assert column(archive, Cooperative) == {str(alpha.pk)}
     assert column(archive, Choice) == ids(

@@ -20,10 +20,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cooperatives.models import BuyerImport
+from cooperatives.models import BuyerImport, BuyerImportJob
 from engagements.models import Action, Commitment, Evidence, Indicator, Measurement
 from engagements.services.evidence import evidence_add
-from enquetes.models import Answer, Campaign, Invitation, PopulationImport, Question, Response
+from enquetes.models import (
+    Answer,
+    Campaign,
+    Invitation,
+    PopulationImport,
+    PopulationImportJob,
+    Question,
+    Response,
+)
 from enquetes.services.campaigns import campaign_start
 from enquetes.services.questionnaires import questionnaire_from_template
 from espace.services.documents import document_share
@@ -177,6 +185,8 @@ MATRIX = {
     "buyer_import":              ("200",       "200",       "403",       "403",       "login"),
     # A buyer file is confirmed by whoever uploaded it (staff here): 404 for the director.
     "buyer_import_confirm":      ("405/302",   "405/404",   "405/403",   "405/403",   "login"),
+    "buyer_import_job":          ("200/405",   "200/405",   "403/405",   "403/405",   "login"),
+    "buyer_import_job_retry":    ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
     "cooperative_settings":      ("403",       "200",       "403",       "403",       "login"),
     # The team, run by the directors; the federation's cooperatives, by its administrator only
     "user_list":                 ("403",       "200",       "403",       "403",       "login"),
@@ -217,6 +227,8 @@ MATRIX = {
     "population_import":         ("200",       "200",       "403",       "403",       "login"),
     # An import is confirmed by whoever uploaded it (staff here): 404 for the director.
     "population_import_confirm": ("405/302",   "405/404",   "405/403",   "405/403",   "login"),
+    "population_import_job":     ("200/405",   "200/405",   "403/405",   "403/405",   "login"),
+    "population_import_job_retry": ("405/302", "405/302",   "405/403",   "405/403",   "login"),
     "response_entry":            ("200",       "200",       "403",       "403",       "login"),
     "campaign_results":          ("200",       "200",       "200",       "200",       "login"),
     "campaign_comments":         ("200",       "200",       "200",       "200",       "login"),
@@ -367,6 +379,13 @@ def secret_a(coop_a, programme_a, staff_a):
         description="Fuite", now=timezone.now(), user=staff_a,
     )  # fmt: skip
     report = Report.objects.create(cooperative=coop_a, year=2025, status="done", pages=1)
+    buyer_import_job = BuyerImportJob.objects.create(
+        cooperative=coop_a, preview_id=10**6, filename="b.csv", status="done",
+        result={"created": 1, "changed": 0, "unchanged": 0, "lots_created": 0},
+    )  # fmt: skip
+    population_import_job = PopulationImportJob.objects.create(
+        campaign=campaign, preview_id=10**6, filename="p.csv", status="done", added=1
+    )
     report.file.save("a.pdf", ContentFile(b"%PDF-1.4 rapport"))
     return {
         "claim_id": claim.pk,
@@ -387,6 +406,8 @@ def secret_a(coop_a, programme_a, staff_a):
         "buyer_id": answered_buyer.pk,
         "buyer_import_id": buyer_import.pk,
         "user_id": staff_a.pk,
+        "buyer_import_job_id": buyer_import_job.pk,
+        "population_import_job_id": population_import_job.pk,
         "commitment_id": commitment.pk,
         "indicator_id": indicator.pk,
         "measurement_id": measurement.pk,

@@ -5,18 +5,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from cooperatives import buyer_files, selectors
 from cooperatives.access import get_object_for, permission_required
 from cooperatives.forms import BuyerFileForm
-from cooperatives.models import BuyerImport, Permission
-from cooperatives.services.buyer_import import (
-    ImportRejected,
-    buyer_import_confirm,
-    buyer_import_prepare,
-)
-from coopqualite.formats import format_count
+from cooperatives.models import BuyerImport, BuyerImportJob, Permission
+from cooperatives.services.buyer_import import ImportRejected, buyer_import_prepare
+from cooperatives.services.import_jobs import buyer_import_request
+from coopqualite.jobs.services import job_refresh, job_retry
 
 TEMPLATES = {
     "csv": (buyer_files.template_csv, "text/csv; charset=utf-8"),
@@ -78,28 +76,33 @@ def buyer_import(request):
 
 @require_POST
 def buyer_import_confirm_view(request, buyer_import_id: int):
+    """Confirm a checked file: its job is created once and the page follows it. A second click
+    finds the job (even once the file is written and deleted) and shows it."""
+    mine = BuyerImportJob.objects.visible_to(request.user).filter(created_by=request.user)
+    if job := mine.filter(preview_id=buyer_import_id).first():
+        return redirect("buyer_import_job", buyer_import_job_id=job.pk)
     pending = get_object_for(request.user, Permission.EDIT, BuyerImport, pk=buyer_import_id)
     if pending.created_by_id != request.user.pk:
         raise Http404  # only who sent the file confirms it
     try:
-        result = buyer_import_confirm(pending=pending, user=request.user)
+        job = buyer_import_request(pending=pending, user=request.user, now=timezone.now())
     except ImportRejected as exc:
         messages.error(request, str(exc))
         return redirect("buyer_import")
-    if result is None:
-        messages.info(request, "Ce fichier a déjà été importé.")
-    else:
-        messages.success(
-            request,
-            "Import terminé : "
-            + ", ".join(
-                [
-                    format_count(result.created, "acquéreur ajouté", "acquéreurs ajoutés"),
-                    format_count(result.changed, "modifié", "modifiés"),
-                    format_count(result.unchanged, "inchangé", "inchangés"),
-                    format_count(result.lots_created, "lot créé", "lots créés"),
-                ]
-            )
-            + ".",
-        )
-    return redirect("programme_list")
+    return redirect("buyer_import_job", buyer_import_job_id=job.pk)
+
+
+@require_GET
+def buyer_import_job(request, buyer_import_job_id: int):
+    """The writing of a confirmed file: its state while it runs, the counts once done."""
+    job = get_object_for(request.user, Permission.EDIT, BuyerImportJob, pk=buyer_import_job_id)
+    job = job_refresh(job=job, now=timezone.now())
+    return render(request, "cooperatives/buyer_import_job.html", {"job": job})
+
+
+@require_POST
+def buyer_import_job_retry(request, buyer_import_job_id: int):
+    job = get_object_for(request.user, Permission.EDIT, BuyerImportJob, pk=buyer_import_job_id)
+    if not job_retry(job=job, now=timezone.now()):
+        messages.info(request, "Ce traitement n'est pas en échec : il n'a pas été relancé.")
+    return redirect("buyer_import_job", buyer_import_job_id=job.pk)

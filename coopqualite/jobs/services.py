@@ -94,6 +94,24 @@ def job_queue(*, job: Job, now: dt.datetime) -> bool:
     return bool(won)
 
 
+def job_request_once(*, preview: Any, model: type[J], now: dt.datetime, **fields: Any) -> J:
+    """The one job that writes `preview` (a checked file waiting for confirmation: a row with
+    `confirmed_at`; the job model has a unique `preview_id`). The first call marks the preview
+    confirmed by a conditional update, creates the job and queues it; every later call (a
+    double click, a second tab, a retried request) returns that same job."""
+    with transaction.atomic():
+        won = (
+            type(preview)
+            ._default_manager.filter(pk=preview.pk, confirmed_at=None)
+            .update(confirmed_at=now)
+        )
+        if not won:
+            return model._default_manager.get(preview_id=preview.pk)
+        job = model._default_manager.create(preview_id=preview.pk, requested_at=now, **fields)
+        job_queue(job=job, now=now)
+    return job
+
+
 def job_claim(*, model: type[J], job_id: int, now: dt.datetime) -> J | None:
     """Pending → running for exactly one worker; None for every other caller (a duplicate
     message, a job done, failed or deleted)."""

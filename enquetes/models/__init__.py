@@ -1,4 +1,10 @@
-from enquetes.models.campaigns import Campaign, Invitation, Message, PopulationImport
+from enquetes.models.campaigns import (
+    Campaign,
+    Invitation,
+    Message,
+    PopulationImport,
+    PopulationImportJob,
+)
 from enquetes.models.questionnaires import (
     Choice,
     KeyStep,
@@ -12,6 +18,7 @@ from enquetes.models.responses import Answer, CampaignTally, Response, SealedRes
 
 __all__ = [
     "Answer", "Campaign", "CampaignTally", "Choice", "Invitation", "KeyStep", "Message",
-    "PopulationImport", "Question", "Questionnaire", "Response", "SealedResponse", "Section",
+    "PopulationImport", "PopulationImportJob", "Question", "Questionnaire", "Response",
+    "SealedResponse", "Section",
     "SurveyKind", "Theme",
 ]  # fmt: skip

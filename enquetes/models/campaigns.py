@@ -22,6 +22,7 @@ from cooperatives.models import (
     TenantQuerySet,
     journey_step_conditions,
 )
+from coopqualite.jobs.models import Job
 from coopqualite.outbox.models import OutboxMessage, OutboxQuerySet
 from enquetes.models.questionnaires import KeyStep, Questionnaire, SurveyKind
 
@@ -313,7 +314,8 @@ class Message(OutboxMessage):
 
 class PopulationImport(models.Model):
     """A parsed buyer file waiting for confirmation: nothing is written before the user confirms,
-    and then every row or none. Deleted once confirmed or abandoned."""
+    and then every row or none. Deleted once written, replaced by the same user's next file
+    while not confirmed, purged after a day (`population_imports_purge`)."""
 
     cooperative_path = "campaign__cooperative"
 
@@ -325,11 +327,45 @@ class PopulationImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set once, by the conditional update that creates its job (`PopulationImportJob`).
+    confirmed_at = models.DateTimeField("confirmé le", null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = "import de population"
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class PopulationImportJob(Job):
+    """Writing a confirmed population file in the background (`coopqualite.jobs`): buyers, then
+    invitations. It outlives the file (deleted with the writes): `preview_id` names it, once,
+    and `added` counts the invitations."""
+
+    cooperative_path = "campaign__cooperative"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="import_jobs")
+    preview_id = models.BigIntegerField("fichier vérifié")
+    filename = models.CharField("fichier", max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added = models.PositiveIntegerField("invitations ajoutées", default=0)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta(Job.Meta):
+        verbose_name = "écriture d'un import de population"
+        constraints = [
+            *Job.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["preview_id"],
+                name="population_import_job_one_per_file",
+                violation_error_message="Ce fichier est déjà en cours d'import.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.filename

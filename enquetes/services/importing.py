@@ -2,17 +2,33 @@
 (`cooperatives.buyer_files`: columns, reading, per-row checks, which buyer a row designates).
 Parsing writes nothing; it returns the rows and a per-row report in French. Confirming writes
 every row (buyers through `cooperatives.services.journey.buyers_upsert`, with their history,
-then the invitations) or none, and only when the report has no error."""
+then the invitations) or none, and only when the report has no error. Confirming runs in the
+background: `services.import_jobs` creates one `PopulationImportJob` per checked file, whose
+task runs `population_import_job_work` (the writes, the count and "done" in one transaction).
+Files not written are purged after a day (`population_imports_purge`)."""
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+import datetime as dt
 
-from cooperatives.buyer_files import ERROR, BuyerFileError, Parsed, buyer_file_read
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cooperatives.buyer_files import BuyerFileError, Parsed, buyer_file_read
 from cooperatives.models import User
-from cooperatives.services.buyer_import import HAS_ERRORS, ImportRejected
+from cooperatives.services.buyer_import import (
+    GONE,
+    HAS_ERRORS,
+    PREVIEW_LIFETIME,
+    ImportRejected,
+    Progress,
+    has_errors,
+    no_progress,
+)
 from cooperatives.services.journey import StaleImport, buyers_upsert
-from enquetes.models import Campaign, Invitation, PopulationImport
+from coopqualite.jobs.models import Job
+from coopqualite.jobs.services import job_finish
+from enquetes.models import Campaign, Invitation, PopulationImport, PopulationImportJob
 
 ImportFileError = BuyerFileError  # the file as a whole cannot be read (message in French)
 __all__ = [
@@ -35,7 +51,7 @@ def population_import_prepare(
     """Parse and keep the result for the preview (personal data stays until confirmed or
     abandoned, then is deleted)."""
     parsed = population_parse(campaign=campaign, data=data, filename=filename)
-    PopulationImport.objects.filter(campaign=campaign, created_by=user).delete()
+    PopulationImport.objects.filter(campaign=campaign, created_by=user, confirmed_at=None).delete()
     return PopulationImport.objects.create(
         campaign=campaign, filename=filename[:255], rows=parsed.rows, report=parsed.report,
         created_by=user,
@@ -43,15 +59,19 @@ def population_import_prepare(
 
 
 @transaction.atomic
-def population_import_confirm(*, pending: PopulationImport) -> int:
-    """Write every row (buyers added or changed, lots if new, invitations) or none. A second
-    call finds the import gone (claimed under a lock, deleted with the writes) and adds 0."""
+def population_import_confirm(
+    *, pending: PopulationImport, progress: Progress = no_progress
+) -> int | None:
+    """Write every row (buyers added or changed, lots if new, invitations) or none; the number
+    of invitations added. A second call finds the import gone (claimed under a lock, deleted
+    with the writes): None, nothing written."""
     claimed = PopulationImport.objects.select_for_update().filter(pk=pending.pk).first()
     if claimed is None:
-        return 0
-    if any(entry["level"] == ERROR for entry in claimed.report):
+        return None
+    if has_errors(claimed.report):
         raise ImportRejected(HAS_ERRORS)
     campaign = claimed.campaign
+    progress(10, f"Écriture de {len(claimed.rows)} acquéreurs")
     try:
         with transaction.atomic():
             written = buyers_upsert(
@@ -73,7 +93,34 @@ def population_import_confirm(*, pending: PopulationImport) -> int:
         )
         for row, buyer in zip(claimed.rows, written.buyers, strict=True)
     ]
+    progress(70, "Création des invitations")
     before = Invitation.objects.filter(campaign=campaign).count()
     Invitation.objects.bulk_create(invitations, batch_size=500, ignore_conflicts=True)
     claimed.delete()
     return Invitation.objects.filter(campaign=campaign).count() - before
+
+
+def population_import_job_work(job: PopulationImportJob, progress: Progress) -> None:
+    """The work of a `PopulationImportJob` (its task, through `coopqualite.jobs.services.job_run`):
+    the rows, the count and "done" in one transaction. Run again after its worker died, it writes
+    everything (the first transaction was rolled back); after a commit, it finds the file gone."""
+    with transaction.atomic():
+        added = population_import_confirm(
+            pending=PopulationImport(pk=job.preview_id), progress=progress
+        )
+        if added is None:
+            raise ImportRejected(GONE)
+        job.added = added
+        job.save(update_fields=["added"])
+        job_finish(job=job, now=timezone.now())
+
+
+def population_imports_purge(*, now: dt.datetime) -> int:
+    """Delete the checked files (personal data) older than a day that no job is writing."""
+    writing = PopulationImportJob.objects.filter(status__in=Job.UNFINISHED)
+    deleted, _ = (
+        PopulationImport.objects.filter(created_at__lt=now - PREVIEW_LIFETIME)
+        .exclude(pk__in=writing.values("preview_id"))
+        .delete()
+    )
+    return deleted

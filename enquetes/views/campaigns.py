@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cooperatives.access import get_object_for, permission_required
 from cooperatives.models import Permission
 from cooperatives.selectors import import_preview
 from coopqualite.formats import format_count
+from coopqualite.jobs.services import job_refresh, job_retry
 from enquetes import selectors
 from enquetes.answering.forms import ResponseEntryForm
 from enquetes.answering.saving import AlreadyAnswered, response_enter
@@ -23,13 +24,20 @@ from enquetes.forms.staff import (
     ImportForm,
     ResendForm,
 )
-from enquetes.models import Campaign, Invitation, Message, PopulationImport, SurveyKind
+from enquetes.models import (
+    Campaign,
+    Invitation,
+    Message,
+    PopulationImport,
+    PopulationImportJob,
+    SurveyKind,
+)
 from enquetes.services.campaigns import CampaignError, campaign_create
 from enquetes.services.dispatch import campaign_launch, campaign_messages_resend
+from enquetes.services.import_jobs import population_import_request
 from enquetes.services.importing import (
     ImportFileError,
     ImportRejected,
-    population_import_confirm,
     population_import_prepare,
 )
 
@@ -194,20 +202,51 @@ def population_import(request, campaign_id: int):
 
 @require_POST
 def population_import_confirm_view(request, campaign_id: int, import_id: int):
+    """Confirm a checked file: its job is created once and the page follows it. A second click
+    finds the job (even once the file is written and deleted) and shows it."""
     campaign = get_object_for(request.user, Permission.EDIT, Campaign, pk=campaign_id)
+    mine = campaign.import_jobs.filter(created_by=request.user)
+    if job := mine.filter(preview_id=import_id).first():
+        return _job_page(job)
     pending = PopulationImport.objects.filter(
         pk=import_id, campaign=campaign, created_by=request.user
     ).first()
     if pending is None:
         raise Http404
     try:
-        added = population_import_confirm(pending=pending)
+        job = population_import_request(pending=pending, user=request.user, now=timezone.now())
     except ImportRejected as exc:
         messages.error(request, str(exc))
         return redirect("population_import", campaign_id=campaign.pk)
-    added_text = format_count(added, "invitation ajoutée", "invitations ajoutées")
-    messages.success(request, f"{added_text} depuis le fichier.")
-    return redirect("campaign_detail", campaign_id=campaign.pk)
+    return _job_page(job)
+
+
+@require_GET
+def population_import_job(request, campaign_id: int, population_import_job_id: int):
+    """The writing of a confirmed population file: its state while it runs, then the count."""
+    job = get_object_for(
+        request.user, Permission.EDIT, PopulationImportJob.objects.select_related("campaign"),
+        pk=population_import_job_id, campaign_id=campaign_id,
+    )  # fmt: skip
+    job = job_refresh(job=job, now=timezone.now())
+    return render(request, "enquetes/import_job.html", {"job": job, "campaign": job.campaign})
+
+
+@require_POST
+def population_import_job_retry(request, campaign_id: int, population_import_job_id: int):
+    job = get_object_for(
+        request.user, Permission.EDIT, PopulationImportJob,
+        pk=population_import_job_id, campaign_id=campaign_id,
+    )  # fmt: skip
+    if not job_retry(job=job, now=timezone.now()):
+        messages.info(request, "Ce traitement n'est pas en échec : il n'a pas été relancé.")
+    return _job_page(job)
+
+
+def _job_page(job: PopulationImportJob):
+    return redirect(
+        "population_import_job", campaign_id=job.campaign_id, population_import_job_id=job.pk
+    )
 
 
 ALREADY_ANSWERED = "Cette personne a déjà répondu."

@@ -328,7 +328,9 @@ def test_a_file_that_touches_no_key_step_date_says_nothing(coop_a, staff_a, jdi)
 # The pages ----------------------------------------------------------------------------------
 
 
-def test_the_import_page_shows_the_preview_then_imports_on_confirmation(client, staff_a, known):
+def test_the_import_page_shows_the_preview_then_imports_on_confirmation(
+    client, staff_a, known, django_capture_on_commit_callbacks
+):
     client.force_login(staff_a)
     data = (HEADER + "Girard;;amelie.girard@exemple.fr;JDI;JDI-001;;;07/2026;12/03/2026;;\n"
             "Morel;Louise;louise@exemple.fr;JDI;JDI-002;;;;;;\n").encode()  # fmt: skip
@@ -336,14 +338,22 @@ def test_the_import_page_shows_the_preview_then_imports_on_confirmation(client, 
         reverse("buyer_import"), {"file": SimpleUploadedFile("acquereurs.csv", data)}
     ).content.decode()
     pending = BuyerImport.objects.get(created_by=staff_a)
-    response = client.post(reverse("buyer_import_confirm", args=[pending.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the job runs in-process
+        confirmed = client.post(reverse("buyer_import_confirm", args=[pending.pk]))
+    response = client.get(confirmed["Location"])
 
     assert "1 acquéreur ajouté, 1 modifié, 0 inchangé, 1 lot créé ; 0 erreur." in page
     assert "juin 2026 → juillet 2026" in page
     assert "Importer 2 lignes" in page
-    assert "Import terminé : 1 acquéreur ajouté, 1 modifié, 0 inchangé, 1 lot créé." in (
-        response.content.decode()
-    )
+    done = response.content.decode()
+    assert "Terminé" in done
+    for count in (
+        "1 acquéreur ajouté",
+        "1 acquéreur modifié",
+        "0 acquéreur inchangé",
+        "1 lot créé",
+    ):
+        assert f"<li>{count}</li>" in done
     assert Buyer.objects.count() == 2
 
 

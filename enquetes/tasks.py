@@ -1,0 +1,14 @@
+"""Celery tasks of the surveys app: ids in, one service call; `enquetes.services.import_jobs`
+queues them (survey e-mails leave through the outbox's task)."""
+
+from celery import shared_task
+
+from coopqualite.jobs.services import IDEMPOTENT_TASK_OPTIONS, job_run
+from enquetes.models import PopulationImportJob
+from enquetes.services.importing import population_import_job_work
+
+
+@shared_task(**IDEMPOTENT_TASK_OPTIONS)
+def population_import_task(job_id: int) -> None:
+    """Write a confirmed population file (a `PopulationImportJob`)."""
+    job_run(model=PopulationImportJob, job_id=job_id, work=population_import_job_work)
