@@ -25,7 +25,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["cooperative", "federation"]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        ("Rattachement", {"fields": ("role", "cooperative", "federation")}),
+        ("Rattachement", {"fields": ("role", "cooperative", "federation", "is_federation_admin")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,

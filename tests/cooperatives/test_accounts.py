@@ -3,13 +3,15 @@ administrator creates cooperatives and their first director; every change in the
 
 import datetime as dt
 import re
+import threading
+import time
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from cooperatives.models import AccountChange, AccountInvitation, Cooperative, User
@@ -368,3 +370,46 @@ def test_the_federation_page_lists_only_the_cooperatives_of_the_federation(
 
     assert "Coop A" in page
     assert "Coop B" not in page
+
+
+def test_two_directors_demoting_each_other_at_once_leave_one_director(transactional_db, coop_a):
+    first = UserFactory(username="director-1", cooperative=coop_a, role="director")
+    second = UserFactory(username="director-2", cooperative=coop_a, role="director")
+    demoted, holding, release = threading.Event(), threading.Event(), threading.Event()
+    outcomes: list[str] = []
+
+    def demote_first_and_hold():
+        try:
+            with transaction.atomic():
+                accounts.user_change_role(user=first, actor=second, role="staff", now=NOW)
+                demoted.set()
+                holding.wait(10)  # commit only once the other demotion is waiting
+            outcomes.append("first demoted")
+        finally:
+            connection.close()
+
+    def demote_second():
+        try:
+            release.set()
+            accounts.user_change_role(user=second, actor=first, role="staff", now=NOW)
+            outcomes.append("second demoted")
+        except ValidationError:
+            outcomes.append("second refused")
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=demote_first_and_hold)
+    one.start()
+    assert demoted.wait(10)
+    two = threading.Thread(target=demote_second)
+    two.start()
+    release.wait(10)
+    time.sleep(0.5)  # let the second demotion reach the lock on the directors
+    holding.set()
+    one.join(10)
+    two.join(10)
+
+    assert sorted(outcomes) == ["first demoted", "second refused"]
+    assert list(User.objects.active_directors().values_list("username", flat=True)) == [
+        "director-2"
+    ]
