@@ -1,5 +1,6 @@
 """The results page's charts in a real browser at phone size: they fit the column, their text is
-read at 11 px or more, axe finds nothing on them, and the page's policy blocks none of them."""
+read at 11 px or more, axe finds nothing on them, and the page's policy blocks none of them. The
+two steps of a new campaign at phone size too."""
 
 from __future__ import annotations
 
@@ -86,3 +87,27 @@ def test_the_results_charts_break_no_rule_of_the_content_security_policy(
 
     assert page.locator("svg.bar-chart").count() == 3
     assert strict_page.violations() == []
+
+
+def test_the_new_campaign_steps_fit_a_phone_without_an_axe_finding(
+    transactional_db, live_server, phone, staff_a, programme_a
+):
+    sign_in(phone, live_server.url, staff_a.username)
+    phone.add_init_script(path=str(AXE_JS))
+    found = {}
+    for path in (
+        reverse("campaign_new"),
+        reverse("campaign_new_form") + "?type=etape",
+        reverse("campaign_new_form") + "?type=triennale",
+    ):
+        assert phone.goto(live_server.url + path).status == 200
+        assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390, path
+        violations = phone.evaluate(
+            """async (tags) => (await axe.run(document,
+                {runOnly: {type: "tag", values: tags}})).violations.map((v) => v.id)""",
+            AXE_TAGS,
+        )
+        if violations:
+            found[path] = violations
+
+    assert found == {}
