@@ -320,8 +320,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "tallies-store": {
         "task": "enquetes.periodic.tallies_store_task",
-        "schedule": timedelta(minutes=10),
-        "options": {"expires": 60 * 9},
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
     },
     "jobs-sweep": {
         "task": "coopqualite.jobs.periodic.jobs_sweep_task",

@@ -112,7 +112,7 @@ class SurveyResultsProvider:
         )
         keys = _satisfaction_keys([c.questionnaire_id for c in waves], kind, key)
         for campaign in waves:
-            counts = campaign_counts(campaign, today)
+            counts = campaign_counts(campaign)
             wave_keys = keys.get(campaign.questionnaire_id, set())
             for question_key in wave_keys:
                 for answer, n in counts.values.get(question_key, {}).items():

@@ -20,7 +20,7 @@ def surveys_dispatch_task() -> dict:
 
 @shared_task
 def tallies_store_task() -> int:
-    """Store the counts of the campaigns closed since the last run."""
+    """Store the final counts of campaigns closed since, refresh those of running ones."""
     return tallies_store()
 
 

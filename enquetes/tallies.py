@@ -5,14 +5,15 @@ breakdowns from a campaign's `Counts` (answers per question and value, responden
 commitment, channel and programme, invitations per programme and answers per day), never from
 its answers directly. Where the counts come from, stated once (`campaign_counts`):
 
-- a closed campaign's are stored (`CampaignTally`, one row) by the periodic job
-  `enquetes.services.tallies.tallies_store` once it has closed, and read from there: a few
-  kilobytes whatever the number of answers. A response entered after the closing (paper, phone)
-  deletes them (`tally_forget`) and they are computed again;
-- a running campaign's (or a closed one not stored yet) are computed from the answers (about ten
-  aggregate queries) and kept `RUNNING_TTL` seconds in the cache of the process: a figure may lag
-  a minute behind the answers, and the database recomputes a busy campaign at most once a minute
-  per web process.
+- they are stored (`CampaignTally`, one row: a few kilobytes whatever the number of answers) by
+  the periodic job `enquetes.services.tallies.tallies_store`, in the worker: once more after a
+  campaign has closed (its final counts), and while it runs at most once a minute when answers
+  came in (`REFRESH_EVERY`). Pages read that row. A response entered after the closing (paper,
+  phone) deletes it (`tally_forget`) and the job stores the counts again;
+- without stored counts to read (a campaign just launched, final counts not stored yet, or
+  running counts older than `STALE_AFTER`: no worker), they are computed from the answers here
+  (about ten aggregate queries: seconds for 100,000 responses) and kept `RUNNING_TTL` seconds
+  in the cache of the process.
 
 Counts are raw: the anonymity mask (`enquetes.anonymity`) is applied when they are read, by
 whoever turns them into figures. `manage.py tally_campaigns --check` and the tests compare the
@@ -27,11 +28,14 @@ from dataclasses import asdict, dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Case, Count, F, Q, Value, When
+from django.utils import timezone
 
 from enquetes import scales
 from enquetes.models import Answer, Campaign, CampaignTally, Invitation, Question, Response
 
 RUNNING_TTL = 60  # seconds a running campaign's counts are reused
+REFRESH_EVERY = dt.timedelta(minutes=1)  # a running campaign's stored counts, at most so often
+STALE_AFTER = dt.timedelta(minutes=10)  # stored counts older than that: the worker is not running
 GENERAL = "general"  # the theme of a question that has none
 NO_PROGRAMME = ""  # the programme key of invitations and responses without one
 
@@ -138,15 +142,28 @@ def _cache_key(campaign_id: int) -> str:
     return f"enquetes:counts:{campaign_id}"
 
 
-def campaign_counts(campaign: Campaign, today: dt.date | None = None) -> Counts:
-    """The campaign's counts: stored if it is closed and tallied, else computed and cached a
-    minute (this module's docstring)."""
-    if campaign.status(today) == Campaign.Status.CLOSED:
+def is_final(campaign: Campaign, computed_at: dt.datetime) -> bool:
+    """Whether counts computed at `computed_at` are the closed campaign's last ones."""
+    return computed_at > campaign.closes_at
+
+
+def campaign_counts(campaign: Campaign, now: dt.datetime | None = None) -> Counts:
+    """The campaign's counts: the stored ones if they are final (closed campaign) or recent
+    (running campaign, refreshed by the worker), else computed here and cached a minute (this
+    module's docstring)."""
+    now = now or timezone.now()
+    if campaign.launched_at is not None:
         stored = (
-            CampaignTally.objects.filter(campaign=campaign).values_list("counts", flat=True).first()
+            CampaignTally.objects.filter(campaign=campaign)
+            .values_list("counts", "computed_at")
+            .first()
         )
         if stored is not None:
-            return Counts.from_json(stored)
+            data, computed_at = stored
+            if is_final(campaign, computed_at) or (
+                now <= campaign.closes_at and computed_at >= now - STALE_AFTER
+            ):
+                return Counts.from_json(data)
     data = cache.get(_cache_key(campaign.pk))
     if data is None:
         data = counts_compute(campaign).to_json()

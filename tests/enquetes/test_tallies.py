@@ -1,5 +1,6 @@
-"""Tallies: a closed campaign's counts are stored once and read instead of its answers; they
-agree with a recomputation; a running campaign's are recomputed at most once a minute."""
+"""Tallies: a campaign's counts are stored by the worker (final once closed, at most once a
+minute while it runs) and read instead of its answers; they agree with a recomputation; without
+stored counts a page computes them at most once a minute."""
 
 import datetime as dt
 
@@ -90,12 +91,37 @@ def test_a_closed_campaign_gets_its_counts_stored_once(closed):
     assert counts["themes"] == {"general": 7, "logement": 12}
 
 
-def test_a_running_campaign_gets_no_stored_counts(coop_a):
+def test_a_running_campaign_s_counts_are_refreshed_at_most_once_a_minute(coop_a):
     running = campaign_create(cooperative=coop_a, launched_at=NOW, opens_on=TODAY)
     _respond(running, {"satisfaction_globale": "tres_satisfait"}, n=2)
+    assert tallies_store() == 1
 
-    assert tallies_store() == 0
-    assert not CampaignTally.objects.exists()
+    _respond(running, {"satisfaction_globale": "tres_satisfait"}, n=1)  # answered 3 days ago
+    with time_machine.travel(NOW + dt.timedelta(seconds=30), tick=False):
+        assert tallies_store() == 0  # too soon
+    with time_machine.travel(NOW + dt.timedelta(seconds=61), tick=False):
+        Invitation.objects.filter(campaign=running).update(answered_at=timezone.now())
+        assert tallies_store() == 1
+        assert campaign_counts(running).responses == 3
+
+
+def test_a_running_campaign_without_new_answers_is_not_recomputed(coop_a):
+    running = campaign_create(cooperative=coop_a, launched_at=NOW, opens_on=TODAY)
+    _respond(running, {"satisfaction_globale": "tres_satisfait"}, n=2)
+    tallies_store()
+
+    with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+        assert tallies_store() == 0
+
+
+def test_counts_stored_while_running_are_stored_again_once_closed(coop_a):
+    campaign = campaign_create(cooperative=coop_a, launched_at=NOW, opens_on=TODAY, days_open=2)
+    _respond(campaign, {"satisfaction_globale": "tres_satisfait"}, n=2)
+    tallies_store()
+
+    with time_machine.travel(NOW + dt.timedelta(days=4), tick=False):
+        assert tallies_store() == 1
+        assert tallies_store() == 0
 
 
 def test_stored_counts_equal_a_recomputation_from_the_answers(closed):
@@ -199,7 +225,7 @@ def test_a_response_entered_after_the_closing_forgets_the_stored_counts(closed, 
     assert tallies_store() == 1
 
 
-def test_a_running_campaign_s_counts_are_recomputed_at_most_once_a_minute(coop_a):
+def test_without_stored_counts_a_page_computes_them_at_most_once_a_minute(coop_a):
     running = campaign_create(cooperative=coop_a, launched_at=NOW, opens_on=TODAY)
     _respond(running, {"satisfaction_globale": "tres_satisfait"}, n=2)
     assert campaign_counts(running).responses == 2
@@ -207,7 +233,7 @@ def test_a_running_campaign_s_counts_are_recomputed_at_most_once_a_minute(coop_a
     _respond(running, {"satisfaction_globale": "tres_satisfait"}, n=1)
     with CaptureQueriesContext(connection) as ctx:
         assert campaign_counts(running).responses == 2
-    assert len(ctx.captured_queries) == 0
+    assert len(ctx.captured_queries) == 1  # looked for stored counts only
 
     with time_machine.travel(NOW + dt.timedelta(seconds=61), tick=False):
         assert campaign_counts(running).responses == 3
