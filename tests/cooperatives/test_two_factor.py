@@ -319,3 +319,14 @@ def test_the_team_page_says_who_has_a_second_factor(client, director_a, staff_a)
 
     assert "<td>Active</td>" in rows["staff-a"]
     assert "<td>Inactive</td>" in rows["board-x"]
+
+
+def test_the_django_admin_asks_a_superuser_for_the_second_factor_too(client, db):
+    UserFactory(
+        username="racine", is_superuser=True, is_staff=True, cooperative=None, federation=None
+    )
+    sign_in(client, "racine")
+
+    response = client.get("/admin/")
+
+    assert response["Location"] == ENROL + "?next=%2Fadmin%2F"
