@@ -333,6 +333,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 60 * 50},
     },
+    "retention-apply": {
+        "task": "rgpd.periodic.retention_apply_task",
+        "schedule": timedelta(hours=24),
+        "options": {"expires": 60 * 60 * 23},
+    },
     "anonymous-pool-flush": {
         "task": "enquetes.periodic.pool_flush_task",
         "schedule": timedelta(minutes=5),

@@ -63,6 +63,7 @@ PATHS = {
     "cooperatives.Federation": "cooperatives",  # its own federation: a name and a slug
     "enquetes.Choice": "question__questionnaire__cooperative",
     "enquetes.Answer": "response__campaign__cooperative",
+    "enquetes.CampaignTally": "campaign__cooperative",
 }
 
 # Reference data common to every cooperative, exported whole so that the export reads alone.

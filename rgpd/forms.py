@@ -1,6 +1,6 @@
 from django import forms
 
-from rgpd.models import PrivacyNotice
+from rgpd.models import PrivacyNotice, RetentionSettings
 from rgpd.notice import EDITABLE
 
 
@@ -18,3 +18,15 @@ class PrivacyNoticeForm(forms.ModelForm):
         for name in EDITABLE:
             if not getattr(self.instance, name):
                 self.initial[name] = defaults[name]
+
+
+class RetentionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = RetentionSettings
+        fields = ["buyer_identity", "survey_invitations"]
+        help_texts = {
+            "buyer_identity": (
+                "Entre 1 et 10 ans ; la garantie décennale court 10 ans après la livraison."
+            ),
+            "survey_invitations": "Entre 1 et 24 mois.",
+        }
