@@ -110,7 +110,7 @@ def nice_ticks(
     0–100; an `integer` axis (counts) has whole steps."""
     lo, hi = Decimal(str(low)), Decimal(str(high))
     if percent:
-        lo, hi = max(lo, Decimal(0)), min(hi, Decimal(100))
+        lo, hi = (min(max(v, Decimal(0)), Decimal(100)) for v in (lo, hi))
     if zero:
         lo, hi = min(lo, Decimal(0)), max(hi, Decimal(0))
     if hi == lo:

@@ -278,3 +278,11 @@ def test_the_target_label_is_written_over_the_line_of_values_on_a_white_box():
     label = svg.index("cible 85")
     assert svg.index("<polyline") < label
     assert svg.rindex('fill="#ffffff"', 0, label) > svg.index("<polyline")
+
+
+@pytest.mark.parametrize(("low", "high"), [(105, 130), (-20, -5), (100, 100), (0, 0), (-3, 250)])
+def test_a_percentage_axis_of_values_outside_0_100_still_has_ticks_within_it(low, high):
+    found = nice_ticks(low, high, zero=False, percent=True, intervals=4)
+
+    assert len(found) >= 2
+    assert found[0] >= 0 and found[-1] <= 100
