@@ -72,3 +72,11 @@ def test_sending_bench_runs():
     out = run_bench("survey_sending.py", "--redis-db", db)
     assert "SMTP received 40 messages" in out
     assert "with more than one message: 0" in out
+
+
+def test_buyer_space_bench_runs():
+    if not shutil.which("wrk"):
+        skip_or_fail("wrk manque (apt-get install wrk)")
+    out = run_bench("buyer_space.py")
+    assert "home/bare (medians):" in out
+    assert "(constant)" in out
