@@ -445,3 +445,57 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class IsoAssessment(models.Model):
+    """The cooperative's self-assessment on one ISO 26000 core subject for a year: a score on a
+    four-level maturity scale (`SCORES`), the evidence behind it, strengths and areas for
+    progress; written by the director. A subject without a row is not assessed that year."""
+
+    SCORES = {
+        1: "Débutant : pratiques ponctuelles, pas encore de démarche",
+        2: "En structuration : démarche engagée, premiers objectifs",
+        3: "Maîtrisé : démarche déployée, suivie par des indicateurs",
+        4: "Exemplaire : résultats reconnus, amélioration continue",
+    }
+    TOP_SCORE = 4
+
+    cooperative_path = "cooperative"
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="iso_assessments"
+    )
+    year = models.PositiveSmallIntegerField("année")
+    subject = models.CharField("question centrale", max_length=20, choices=IsoSubject.choices)
+    score = models.PositiveSmallIntegerField("note (1 à 4)", choices=list(SCORES.items()))
+    evidence = models.TextField("éléments de preuve", blank=True)
+    strengths = models.TextField("points forts", blank=True)
+    progress_areas = models.TextField("axes de progrès", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "autoévaluation ISO 26000"
+        verbose_name_plural = "autoévaluations ISO 26000"
+        ordering = ["year", "subject"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "year", "subject"],
+                name="one_iso_score_per_subject_and_year",
+                violation_error_message="Cette question centrale est déjà notée pour cette année.",
+            ),
+            models.CheckConstraint(
+                name="iso_score_between_1_and_4",
+                condition=Q(score__gte=1, score__lte=4),
+                violation_error_message="La note va de 1 à 4.",
+            ),
+            models.CheckConstraint(
+                name="iso_assessment_year_is_plausible",
+                condition=Q(year__gte=2000, year__lte=2100),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} {self.year} : {self.score}/4"

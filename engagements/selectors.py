@@ -17,10 +17,29 @@ from typing import Any
 from django.db.models import Count, DateField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.safestring import SafeString
 
-from coopqualite.charts import BAD, GOOD, NEUTRAL, Point, line_chart, sparkline
+from cooperatives.models import Cooperative
+from coopqualite.charts import (
+    BAD,
+    GOOD,
+    NEUTRAL,
+    Point,
+    Series,
+    grouped_bar_chart,
+    line_chart,
+    sparkline,
+)
 from coopqualite.formats import format_measure
 from engagements import periods
-from engagements.models import Action, Commitment, Evidence, Indicator, Measurement, Principle
+from engagements.models import (
+    Action,
+    Commitment,
+    Evidence,
+    Indicator,
+    IsoAssessment,
+    IsoSubject,
+    Measurement,
+    Principle,
+)
 from engagements.readings import (
     HISTORY_LENGTH,
     Status,
@@ -360,4 +379,57 @@ def indicator_detail(indicator: Indicator) -> IndicatorDetail:
         tolerance=tolerance_of(indicator),
         feed=dict(survey_feed_choices()).get(indicator.survey_feed, indicator.survey_feed),
         min_base=min_base_of(indicator),
+    )
+
+
+# ISO 26000 self-assessment ---------------------------------------------------------------------
+
+
+@dataclass
+class IsoLine:
+    subject: str  # the IsoSubject value
+    label: str
+    score: int | None
+    previous: int | None
+    evidence: str = ""
+    strengths: str = ""
+    progress_areas: str = ""
+
+
+def iso_lines(cooperative: Cooperative, year: int) -> list[IsoLine]:
+    """The seven core subjects with the year's score (None: not assessed) beside the previous
+    year's, in one query."""
+    rows = {
+        (a.year, a.subject): a
+        for a in IsoAssessment.objects.for_cooperative(cooperative).filter(
+            year__in=[year - 1, year]
+        )
+    }
+    lines = []
+    for subject, label in IsoSubject.choices:
+        now, before = rows.get((year, subject)), rows.get((year - 1, subject))
+        lines.append(
+            IsoLine(
+                subject=subject,
+                label=label,
+                score=now.score if now else None,
+                previous=before.score if before else None,
+                evidence=now.evidence if now else "",
+                strengths=now.strengths if now else "",
+                progress_areas=now.progress_areas if now else "",
+            )
+        )
+    return lines
+
+
+def iso_chart(lines: list[IsoLine], year: int) -> SafeString:
+    """The year's scores beside the previous year's, per core subject (server-side SVG)."""
+    return grouped_bar_chart(
+        [line.label for line in lines],
+        [
+            Series(str(year - 1), [line.previous for line in lines]),
+            Series(str(year), [line.score for line in lines]),
+        ],
+        title=f"Autoévaluation ISO 26000 : notes {year - 1} et {year} (sur 4)",
+        maximum=IsoAssessment.TOP_SCORE,
     )

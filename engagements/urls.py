@@ -1,11 +1,12 @@
 from django.urls import path
 
-from engagements.views import actions, commitments, evidence, public, scorecard
+from engagements.views import actions, commitments, evidence, iso, public, scorecard
 
 urlpatterns = [
     path("tableau-de-bord/", scorecard.scorecard_view, name="scorecard"),
     path("engagements/", scorecard.commitment_list, name="commitment_list"),
     path("federation/", scorecard.federation_overview, name="federation_overview"),
+    path("rse/iso-26000/<slug:slug>/<int:year>/", iso.iso_assessment, name="iso_assessment"),
     path(
         "engagements/<int:commitment_id>/",
         commitments.commitment_detail,

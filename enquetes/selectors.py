@@ -142,11 +142,19 @@ class QuestionResult:
 
     @property
     def nps(self) -> float | None:
-        if self.question.type != Question.Type.NPS or not self.respondents:
+        if self.question.type != Question.Type.NPS:
             return None
-        promoters = sum(self.counts.get(v, 0) for v in scales.NPS_PROMOTERS)
-        detractors = sum(self.counts.get(v, 0) for v in scales.NPS_DETRACTORS)
-        return 100 * (promoters - detractors) / self.respondents
+        return nps_of(self.counts, self.respondents)
+
+
+def nps_of(counts: dict[str, int], respondents: int) -> float | None:
+    """The recommendation score: promoters (9–10) minus detractors (0–6), in % of the people
+    who answered the 0–10 question; None without any."""
+    if not respondents:
+        return None
+    promoters = sum(counts.get(v, 0) for v in scales.NPS_PROMOTERS)
+    detractors = sum(counts.get(v, 0) for v in scales.NPS_DETRACTORS)
+    return 100 * (promoters - detractors) / respondents
 
 
 @dataclass(frozen=True)
@@ -158,6 +166,7 @@ class Cell:
     respondents: int | None
     rate: Rate | None = None
     hidden: bool = False
+    score: float | None = None  # a score that is not a rate (the recommendation score)
 
 
 def previous_campaign(campaign: Campaign) -> Campaign | None:
@@ -345,6 +354,36 @@ def programme_satisfaction(campaign: Campaign) -> list[Cell]:
             )
         )
     return out
+
+
+def programme_recommendation(campaign: Campaign) -> dict[int | None, Cell]:
+    """The recommendation score (`nps_of`) per programme id, through the anonymity mask: a
+    hidden programme's cell has neither people nor score (`Cell.rate` stays None; the score is
+    in `Cell.score`)."""
+    rows = (
+        Answer.objects.filter(
+            response__campaign=campaign, response__completed=True, question__type=Question.Type.NPS
+        )
+        .values_list("response__programme_id", "response__programme__name", "value")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    counts: dict[int | None, dict[str, int]] = defaultdict(dict)
+    names: dict[int | None, str] = {}
+    for pk, name, value, n in rows:
+        counts[pk][value] = counts[pk].get(value, 0) + n
+        names[pk] = name or "Sans programme"
+    people = {pk: sum(c.values()) for pk, c in counts.items()}
+    hidden = hidden_cells(campaign.anonymous, people)
+    return {
+        pk: Cell(
+            label=names[pk],
+            respondents=None if pk in hidden else people[pk],
+            hidden=pk in hidden,
+            score=None if pk in hidden else nps_of(counts[pk], people[pk]),
+        )
+        for pk in counts
+    }
 
 
 def answered_over_time(campaign: Campaign) -> list[tuple[dt.date, int]]:

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from cooperatives.models import Buyer, Cooperative
-from coopqualite.charts import Point, line_chart
-from coopqualite.formats import format_date
+from coopqualite.charts import KeyFigure, Point, line_chart
+from coopqualite.formats import format_count, format_date
 from engagements import periods
 from engagements.models import (
     Action,
@@ -25,12 +27,24 @@ from engagements.models import (
     Principle,
 )
 from engagements.readings import reading, status_of
+from engagements.selectors import iso_chart, iso_lines
 from enquetes.anonymity import is_hidden
-from enquetes.models import Campaign
-from enquetes.selectors import campaign_results, comments
+from enquetes.models import Campaign, Theme
+from enquetes.selectors import (
+    campaign_results,
+    comments,
+    programme_recommendation,
+    programme_satisfaction,
+)
 from rapports.models import ReportVersion
 
-QUOTE_CANDIDATES = 200  # comments offered per campaign in the draft's form
+GENERAL_THEME = Theme.GENERAL.label  # campaign results name their themes by label
+QUOTE_CANDIDATES = 200
+MEASURED = ("indicateur mesuré", "indicateurs mesurés")
+INVITED = (
+    "ménage interrogé",
+    "ménages interrogés",
+)  # comments offered per campaign in the draft's form
 
 
 @dataclass
@@ -238,17 +252,24 @@ def _key_figures(
     surveys: list[dict],
 ) -> dict:
     start, end = _year_bounds(year)
+    before, before_end = _year_bounds(year - 1)
     deliveries = Buyer.objects.for_cooperative(cooperative).aggregate(
         delivered=Count("pk", filter=Q(delivery_date__range=(start, end))),
         reserved=Count("pk", filter=Q(reservation_date__range=(start, end))),
+        delivered_before=Count("pk", filter=Q(delivery_date__range=(before, before_end))),
+        reserved_before=Count("pk", filter=Q(reservation_date__range=(before, before_end))),
     )
     actions = Action.objects.for_cooperative(cooperative).aggregate(
         done=Count("pk", filter=_done_in(start, end)),
+        done_before=Count("pk", filter=_done_in(before, before_end)),
         late=Count("pk", filter=Action.late_q(late_on)),
     )
     rows = [row for section in sections for row in section.indicators]
     measured = [row for row in rows if row.status != "none"]
     return {
+        "delivered_before": deliveries["delivered_before"],
+        "reserved_before": deliveries["reserved_before"],
+        "actions_done_before": actions["done_before"],
         "delivered": deliveries["delivered"],
         "reserved": deliveries["reserved"],
         "indicators": len(rows),
@@ -260,6 +281,102 @@ def _key_figures(
         "responses": sum(s["results"].answered for s in surveys),
         "invited": sum(s["results"].invited for s in surveys),
     }
+
+
+def _satisfaction_figure(surveys: list[dict]) -> KeyFigure | None:
+    """Overall satisfaction of the last survey presented (a theme the anonymity mask shows),
+    with the previous wave of the same kind beside it."""
+    for survey in reversed(surveys):
+        results = survey["results"]
+        for theme, rate, change in results.themes:
+            if theme == GENERAL_THEME and rate.rate is not None:
+                previous = results.previous
+                return KeyFigure(
+                    label=f"Satisfaction globale ({survey['campaign'].name})",
+                    value=rate.rate,
+                    previous=rate.rate - change if change is not None and previous else None,
+                    unit="%",
+                    since=f"l'enquête {previous.opens_on.year}" if previous else "",
+                    base=f"base : {format_count(rate.respondents, 'répondant', 'répondants')}",
+                )
+    return None
+
+
+def key_figure_tiles(figures: dict, year: int, late_label: str, surveys: list[dict]) -> list:
+    """The key-figures page: big numbers, their change since the previous year, their base."""
+    since = str(year - 1)
+    tiles = [
+        KeyFigure("Logements livrés", figures["delivered"], figures["delivered_before"],
+                  since=since, base="acquéreurs dont la livraison est datée de l'année"),
+        KeyFigure("Contrats de réservation signés", figures["reserved"],
+                  figures["reserved_before"], since=since, base="réservations datées de l'année"),
+        KeyFigure("Actions réalisées", figures["actions_done"], figures["actions_done_before"],
+                  since=since, base="actions du plan qualité et RSE"),
+        KeyFigure(f"Actions en retard {late_label}", figures["actions_late"],
+                  base="ouvertes, échéance passée"),
+        KeyFigure("Indicateurs à l'objectif", figures["on_target"],
+                  base="sur " + format_count(figures["measured"], *MEASURED)),
+    ]  # fmt: skip
+    if figures["campaigns"]:
+        tiles.append(
+            KeyFigure(
+                "Ménages qui ont répondu",
+                figures["responses"],
+                base="sur " + format_count(figures["invited"], *INVITED),
+            )  # fmt: skip
+        )
+    satisfaction = _satisfaction_figure(surveys)
+    if satisfaction is not None:
+        tiles.append(satisfaction)
+    return tiles
+
+
+@dataclass
+class PrincipleLine:
+    principle: Principle
+    commitments: list[Commitment]
+    counts: dict[str, int]  # status value → number of indicators
+
+
+def principle_lines(
+    principles: Sequence[Any], sections: list[CommitmentSection]
+) -> list[PrincipleLine]:
+    """Indicators by cooperative principle: the statuses of the indicators of the commitments
+    that embody each principle (an indicator counts under each of its commitment's
+    principles)."""
+    by_commitment = {s.commitment.pk: s.indicators for s in sections}
+    lines = []
+    for principle in principles:
+        counts = {"ok": 0, "near": 0, "ko": 0, "none": 0}
+        for commitment in principle.own_commitments:
+            for row in by_commitment.get(commitment.pk, []):
+                counts[str(row.status)] += 1
+        lines.append(PrincipleLine(principle, list(principle.own_commitments), counts))
+    return lines
+
+
+def _programmes(surveys: list[dict]) -> None:
+    """Satisfaction by programme with the recommendation score, through the anonymity mask."""
+    for survey in surveys:
+        campaign = survey["campaign"]
+        if survey["results"].hidden:
+            survey["programmes"] = []
+            continue
+        recommendation = {cell.label: cell for cell in programme_recommendation(campaign).values()}
+        rows = [(cell, recommendation.get(cell.label)) for cell in programme_satisfaction(campaign)]
+        survey["programmes"] = rows if len(rows) > 1 else []  # one programme: the whole survey
+
+
+def _action_plan(cooperative: Cooperative, year: int) -> list[Action]:
+    """Next year's action plan: open actions due next year or without a due date."""
+    return list(
+        Action.objects.for_cooperative(cooperative)
+        .filter(Action.open_q())
+        .filter(Q(due_date__year=year + 1) | Q(due_date=None))
+        .select_related("owner")
+        .prefetch_related(Prefetch("commitments", queryset=Commitment.objects.order_by("number")))
+        .order_by(F("due_date").asc(nulls_last=True), "title")
+    )
 
 
 def _profile(version: ReportVersion) -> list[tuple[str, object, str]]:
@@ -283,15 +400,26 @@ def report_context(*, version: ReportVersion, today: dt.date) -> dict:
     sections = _commitment_sections(cooperative, year, late_on)
     campaigns = list(version.campaigns.select_related("questionnaire")) if version.pk else []
     surveys = _surveys(campaigns, version.quotes)
-    principles = Principle.objects.prefetch_related(
-        Prefetch(
-            "commitments",
-            queryset=Commitment.objects.for_cooperative(cooperative).order_by("number"),
-            to_attr="own_commitments",
+    _programmes(surveys)
+    principles = list(
+        Principle.objects.prefetch_related(
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.for_cooperative(cooperative).order_by("number"),
+                to_attr="own_commitments",
+            )
         )
     )
+    figures = _key_figures(cooperative, year, late_on, sections, surveys)
+    iso = iso_lines(cooperative, year)
+    assessed = any(line.score is not None for line in iso)
     return {
         "version": version,
+        "tiles": key_figure_tiles(figures, year, late_label(year, today), surveys),
+        "by_principle": principle_lines(principles, sections),
+        "action_plan": _action_plan(cooperative, year),
+        "iso": iso if assessed else [],
+        "iso_chart": iso_chart(iso, year) if assessed else "",
         "cooperative": cooperative,
         "year": year,
         "built_on": today,
@@ -302,5 +430,5 @@ def report_context(*, version: ReportVersion, today: dt.date) -> dict:
         "sections": sections,
         "surveys": surveys,
         "rse": _rse_actions(cooperative, year),
-        "figures": _key_figures(cooperative, year, late_on, sections, surveys),
+        "figures": figures,
     }

@@ -245,6 +245,7 @@ MATRIX = {
     "question_edit":             ("200",       "200",       "403",       "403",       "login"),
     # The annual report: the director writes and approves it; staff preview it; the others
     # build previews and download
+    "iso_assessment":            ("200/403",   "200",       "200/403",   "200/403",   "login"),
     "report_list":               ("200",       "200",       "200",       "200",       "login"),
     "report_new":                ("405/403",   "405/302",   "405/403",   "405/403",   "login"),
     "report_version_detail":     ("200",       "200",       "200",       "200",       "login"),

@@ -75,8 +75,8 @@ def test_the_report_preview_shows_the_late_count(client, staff_a, coop_a, plan):
 
     page = client.get(reverse("report_preview", args=[version.pk])).content.decode()
 
-    late = page.split("Actions en retard au 31 décembre 2025</dt>")[1].split("</dd>")[0]
-    assert late == "<dd>3"
+    late = page.split("Actions en retard au 31 décembre 2025</p>")[1].split("</p>")[0]
+    assert late.strip() == '<p class="key-figure-value">3'
 
 
 def test_a_past_year_counts_late_actions_on_its_thirty_first_of_december(coop_a, plan):
