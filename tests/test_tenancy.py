@@ -156,6 +156,10 @@ MATRIX = {
     # Personal data (GDPR): the director's
     "privacy_notice_edit":       ("403",       "200",       "403",       "403",       "login"),
     "privacy_retention":         ("403",       "200",       "403",       "403",       "login"),
+    "privacy_exports":           ("403",       "200",       "403",       "403",       "login"),
+    "privacy_register":          ("403",       "200",       "403",       "403",       "login"),
+    "buyer_data_export":         ("405/200",   "405/200",   "405/403",   "405/403",   "login"),
+    "buyer_data_erase":          ("403",       "200/302",   "403",       "403",       "login"),
     # Construction phases and letters (a draft letter with a photo and a PDF)
     "programme_works":           ("200/405",   "200/405",   "403/405",   "403/405",   "login"),
     "phases_create":             ("405/302",   "405/302",   "405/403",   "405/403",   "login"),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cooperatives.access import get_object_for, permission_required, require
 from cooperatives.models import Cooperative, Permission
+from coopqualite.exportlog import personal_data_export_record
 from coopqualite.spreadsheets import CSV_DELIMITER
 from enquetes.models import Campaign
 from enquetes.result_charts import result_charts
@@ -89,10 +90,21 @@ def _exportable(request, campaign_id: int) -> Campaign | HttpResponseRedirect:
     return campaign
 
 
+def _recorded(request, campaign, kind: str) -> None:
+    """A nominative campaign's rows name people: the export is recorded for the director."""
+    if not campaign.anonymous:
+        personal_data_export_record(
+            cooperative_id=campaign.cooperative_id,
+            user=request.user,
+            what=f"Réponses de l'enquête « {campaign.name} » ({kind})",
+        )
+
+
 def export_csv(request, campaign_id: int):
     campaign = _exportable(request, campaign_id)
     if isinstance(campaign, HttpResponseRedirect):
         return campaign
+    _recorded(request, campaign, "CSV")
     writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
     rows = (writer.writerow(row) for row in campaign_export_rows(campaign))
     response = StreamingHttpResponse(_with_bom(rows), content_type="text/csv; charset=utf-8")
@@ -112,6 +124,7 @@ def export_xlsx(request, campaign_id: int):
     campaign = _exportable(request, campaign_id)
     if isinstance(campaign, HttpResponseRedirect):
         return campaign
+    _recorded(request, campaign, "XLSX")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Réponses")
     for row in campaign_export_rows(campaign):

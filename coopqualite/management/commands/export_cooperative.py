@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cooperatives.models import Cooperative
+from coopqualite.exportlog import personal_data_export_record
 from coopqualite.takeout import cooperative_export
 
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
         if not output.parent.is_dir():
             raise CommandError(f"Le dossier « {output.parent} » n'existe pas.")
         summary = cooperative_export(cooperative=cooperative, output=output)
+        personal_data_export_record(
+            cooperative_id=cooperative.pk, user=None, what="Export complet de la coopérative"
+        )
         self.stdout.write(
             f"{summary.path} : {summary.tables} tables, {summary.rows} lignes, "
             f"{summary.files} fichiers"
