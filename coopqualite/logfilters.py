@@ -1,11 +1,12 @@
-"""Keep survey tokens out of the logs: a token in a URL is a key to someone's answers."""
+"""Keep tokens out of the logs: a token in a URL is a key to someone's answers (surveys,
+unsubscribe) or to their space (a sign-in link, a signed link from a letter's e-mail)."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-TOKEN_PATH = re.compile(r"/([rd])/[A-Za-z0-9_-]{16,}")
+TOKEN_PATH = re.compile(r"/(r|d|mon-espace/connexion|mon-espace/lien)/[A-Za-z0-9_:.-]{16,}")
 
 
 def redact(text: str) -> str:

@@ -64,3 +64,13 @@ def test_the_gunicorn_access_log_hides_tokens_in_the_request_line_and_referer():
 def test_redact_leaves_other_urls_alone():
     assert redact("/engagements/12/") == "/engagements/12/"
     assert redact(f"GET /d/{TOKEN}/ HTTP/1.1") == "GET /d/[jeton]/ HTTP/1.1"
+
+
+def test_redact_hides_the_sign_in_and_signed_links_of_the_buyer_space():
+    signed = "eyJiIjo4MSwibiI6IiJ9:1xXX0i:VD9HwTQP8yW6kYd9TaN9zZN3Z-4Mu5ORgIEyiu9jzSE"
+
+    assert redact(f"GET /mon-espace/connexion/{TOKEN}/ HTTP/1.1") == (
+        "GET /mon-espace/connexion/[jeton]/ HTTP/1.1"
+    )
+    assert redact(f"POST /mon-espace/lien/{signed}/") == "POST /mon-espace/lien/[jeton]/"
+    assert redact("GET /mon-espace/connexion/ HTTP/1.1") == "GET /mon-espace/connexion/ HTTP/1.1"
