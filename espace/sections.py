@@ -17,4 +17,5 @@ SECTIONS: list[Section] = [
     Section("home", "Accueil", "espace_home"),
     Section("letters", "Lettres du chantier", "espace_letters"),
     Section("documents", "Documents", "espace_documents"),
+    Section("claims", "Service après-vente", "espace_claims"),
 ]

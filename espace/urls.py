@@ -1,6 +1,6 @@
 from django.urls import path
 
-from espace.views import letters, pages, signin, staff
+from espace.views import claims, letters, pages, signin, staff
 
 urlpatterns = [
     path("mon-espace/", pages.home, name="espace_home"),
@@ -30,4 +30,14 @@ urlpatterns = [
         staff.buyer_document_remove,
         name="buyer_document_remove",
     ),
+    # After-sales: the household's claims
+    path("mon-espace/sav/", claims.claims, name="espace_claims"),
+    path("mon-espace/sav/nouvelle/", claims.claim_new, name="espace_claim_new"),
+    path("mon-espace/sav/<int:claim_id>/", claims.claim, name="espace_claim"),
+    path(
+        "mon-espace/sav/<int:claim_id>/<slug:answer>/",
+        claims.claim_answer,
+        name="espace_claim_answer",
+    ),
+    path("mon-espace/sav/photos/<int:photo_id>/", claims.claim_photo, name="espace_claim_photo"),
 ]

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from cooperatives.models import Buyer, Cooperative, Lot, TenantQuerySet
 from coopqualite.outbox.models import OutboxMessage, OutboxQuerySet
+from coopqualite.storage import private_storage
 from sav import rules
 from sav.rules import Category, Guarantee, Status
 
@@ -222,6 +223,35 @@ class Claim(models.Model):
     def is_overdue(self, today: dt.date) -> bool:
         due = self.next_due()
         return due is not None and due < today
+
+
+def get_claim_storage():
+    # A callable keeps the machine's path out of the migrations (as rapports.get_report_storage).
+    return private_storage
+
+
+MAX_PHOTOS = 5
+
+
+class ClaimPhoto(models.Model):
+    """A photo the buyer joined to their claim: re-encoded JPEG, without metadata
+    (`chantiers.content.photo_process`), served only to the household and to staff."""
+
+    cooperative_path = "claim__cooperative"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(storage=get_claim_storage, upload_to="claims/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "photo de réclamation"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Photo {self.pk}"
 
 
 class ClaimEvent(models.Model):

@@ -11,15 +11,26 @@ e-mail through the outbox (`ClaimMessage`, queued once the transaction commits).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from chantiers.content import Photo
 from cooperatives.models import Buyer, Lot, User
 from coopqualite.outbox.services.dispatch import outbox_enqueue
 from sav import rules
-from sav.models import Claim, ClaimEvent, ClaimMessage, Company, ServiceLevel
+from sav.models import (
+    MAX_PHOTOS,
+    Claim,
+    ClaimEvent,
+    ClaimMessage,
+    ClaimPhoto,
+    Company,
+    ServiceLevel,
+)
 
 KIND = "sav.claimmessage"
 
@@ -70,6 +81,7 @@ def claim_file(
     now: dt.datetime,
     user: User | None = None,
     comment: str = "",
+    photos: Sequence[Photo] = (),
 ) -> Claim:
     """Record a claim (or a reserve of the delivery report: `channel` "delivery_report") with
     its guarantee and deadlines; acknowledge it at once when the buyer has an e-mail address
@@ -102,6 +114,9 @@ def claim_file(
         planning_due=rules.working_days_add(today, level.planning_days),
         assignee=user if user is not None and user.cooperative_id == cooperative_id else None,
     )
+    for photo in photos[:MAX_PHOTOS]:
+        row = ClaimPhoto(claim=claim, width=photo.width, height=photo.height)
+        row.image.save(f"{claim.pk}.jpg", ContentFile(photo.content), save=True)
     actor = ClaimEvent.Actor.STAFF if user else ClaimEvent.Actor.BUYER
     _record(claim, ClaimEvent.Kind.RECEIVED, now=now, actor=actor, user=user, comment=comment)
     if at_delivery:
