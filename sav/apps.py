@@ -12,3 +12,9 @@ class SavConfig(AppConfig):
 
         kinds.register(CLAIM_MESSAGES)
         kinds.register(DIGEST_MESSAGES)
+        # Commitment 6's indicators computed from the inbox.
+        from engagements.sources import register_journey_metric
+        from sav.metrics import SAV_METRICS
+
+        for key, metric in SAV_METRICS.items():
+            register_journey_metric(key, metric)

@@ -1,0 +1,121 @@
+"""The indicators of commitment 6 computed from the after-sales inbox, registered with the
+indicator sources (`engagements.sources.register_journey_metric`, in `SavConfig.ready`).
+
+Each takes (cooperative id, first day, last day of the period) and counts the claims whose
+deadline or event falls in the period; a claim still within its deadline is not counted yet.
+The rules of deadlines and guarantees are `sav.rules`; reserves of the delivery report are not
+acknowledged by e-mail (the report itself is the acknowledgement) and are left out of the
+acknowledgement share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+from engagements.sources import Figure, JourneyMetric
+from sav import rules
+from sav.models import Claim
+
+SAV_COMMITMENT = 6
+
+
+def _percent(part: int, whole: int) -> Decimal:
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _local(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def acknowledged_same_day(cooperative_id: int, start: dt.date, end: dt.date) -> Figure | None:
+    """Share of the claims received in the period acknowledged the day they arrived."""
+    rows = (
+        Claim.objects.for_cooperative(cooperative_id)
+        .filter(received_at__date__range=(start, end))
+        .exclude(channel=Claim.Channel.DELIVERY_REPORT)
+        .values_list("received_at", "acknowledged_at")
+    )
+    total = kept = 0
+    for received, acknowledged in rows:
+        total += 1
+        kept += _local(acknowledged) == _local(received)
+    return Figure(_percent(kept, total), total) if total else None
+
+
+def followed_up_in_time(cooperative_id: int, start: dt.date, end: dt.date) -> Figure | None:
+    """Share of the claims whose follow-up (accepted or refused) fell due in the period that
+    were qualified by then (deadline in working days, moved by the pauses)."""
+    today = timezone.localdate()
+    rows = (
+        Claim.objects.for_cooperative(cooperative_id)
+        .filter(follow_up_due__range=(start, end))
+        .values_list("follow_up_due", "qualified_at")
+    )
+    due = kept = 0
+    for deadline, qualified in rows:
+        in_time = qualified is not None and _local(qualified) <= deadline
+        if in_time or deadline < today:
+            due += 1
+            kept += in_time
+    return Figure(_percent(kept, due), due) if due else None
+
+
+def median_days_to_lift(cooperative_id: int, start: dt.date, end: dt.date) -> Figure | None:
+    """Median number of days from receipt to lifting, over the claims lifted in the period."""
+    days = [
+        (timezone.localdate(lifted) - timezone.localdate(received)).days
+        for received, lifted in Claim.objects.for_cooperative(cooperative_id)
+        .filter(lifted_at__date__range=(start, end))
+        .values_list("received_at", "lifted_at")
+    ]
+    if not days:
+        return None
+    return Figure(Decimal(statistics.median(days)).quantize(Decimal("0.1")), len(days))
+
+
+def lifted_within_perfect_completion(
+    cooperative_id: int, start: dt.date, end: dt.date
+) -> Figure | None:
+    """Share of the reserves and claims of the year of perfect completion whose year ended in
+    the period that were lifted by its end (refused ones left out)."""
+    rows = (
+        Claim.objects.for_cooperative(cooperative_id)
+        .filter(
+            guarantee__in=[rules.Guarantee.RESERVE, rules.Guarantee.PERFECT_COMPLETION],
+            guarantee_until__range=(start, end),
+        )
+        .exclude(status=rules.Status.REFUSED)
+        .values_list("guarantee_until", "lifted_at")
+    )
+    today = timezone.localdate()
+    due = kept = 0
+    for until, lifted in rows:
+        in_time = lifted is not None and _local(lifted) <= until
+        if in_time or until < today:
+            due += 1
+            kept += in_time
+    return Figure(_percent(kept, due), due) if due else None
+
+
+SAV_METRICS: dict[str, JourneyMetric] = {
+    "sav_acknowledged_same_day": JourneyMetric(
+        "Demandes SAV ayant reçu un accusé de réception le jour même", "%",
+        acknowledged_same_day, SAV_COMMITMENT,
+    ),
+    "sav_followed_up_in_time": JourneyMetric(
+        "Demandes SAV suivies (acceptées ou refusées) dans les 3 jours ouvrés", "%",
+        followed_up_in_time, SAV_COMMITMENT,
+    ),
+    "sav_median_days_to_lift": JourneyMetric(
+        "Délai médian de levée d'une réserve ou réclamation", "jours",
+        median_days_to_lift, SAV_COMMITMENT,
+    ),
+    "sav_lifted_within_perfect_completion": JourneyMetric(
+        "Réserves et réclamations levées dans l'année de parfait achèvement", "%",
+        lifted_within_perfect_completion, SAV_COMMITMENT,
+    ),
+}  # fmt: skip
