@@ -224,6 +224,8 @@ def test_the_state_pages_of_a_link_are_accessible(
         ("unknown link", reverse("survey_start", args=["x" * 43]), 404),
         ("closed campaign", reverse("survey_start", args=[closed.token]), 410),
         ("campaign not yet open", reverse("survey_start", args=[later.token]), 403),
+        ("privacy notice", reverse("privacy_notice", args=[coop_a.slug]), 200),
+        ("general privacy page", reverse("privacy_general"), 200),
     ]:
         response = journey.goto(path)
         assert response.status == status, where
