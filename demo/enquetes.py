@@ -148,7 +148,9 @@ def enquetes_seed(*, cooperative: Cooperative, reference: dt.date, rng: random.R
     first = questionnaire_from_template(
         cooperative=cooperative, template_key="triennale-acquereurs"
     )
-    previous_open = reference.replace(year=reference.year - 3) - dt.timedelta(days=120)
+    # Autumn waves: the latest closed last year, so that last year's annual report presents it.
+    latest_open = dt.date(reference.year - 1, 9, 15)
+    previous_open = latest_open.replace(year=latest_open.year - 3)
     _wave(
         cooperative=cooperative, questionnaire=first,
         name=f"Enquête triennale {previous_open.year}", opens_on=previous_open,
@@ -156,7 +158,6 @@ def enquetes_seed(*, cooperative: Cooperative, reference: dt.date, rng: random.R
         means=THEME_MEANS["previous"], rng=rng,
     )  # fmt: skip
     second = questionnaire_new_version(questionnaire=first)
-    latest_open = reference - dt.timedelta(days=150)
     _wave(
         cooperative=cooperative, questionnaire=second,
         name=f"Enquête triennale {latest_open.year}", opens_on=latest_open,

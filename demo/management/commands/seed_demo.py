@@ -125,4 +125,6 @@ class Command(BaseCommand):
         journey_seed(cooperative=horizon, staff=[staff, director], reference=reference)
         chantiers_seed(cooperative=horizon, staff=staff, reference=reference)
         enquetes_seed(cooperative=horizon, reference=reference, rng=rng)
-        reports_seed(cooperative=horizon, director=director, reference=reference)
+        reports_seed(
+            cooperative=horizon, director=director, owners=[staff, director], reference=reference
+        )
