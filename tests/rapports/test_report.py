@@ -437,7 +437,8 @@ def test_the_method_notes_define_the_rates(built):
     ) in notes
     assert "Répondants : personnes ayant exprimé au moins un avis" in notes
     assert "Taux de réponse : ménages ayant envoyé leurs réponses" in notes
-    assert "aucun résultat portant sur moins de cinq répondants n'est publié" in notes
+    assert "aucun chiffre portant sur moins de 5 personnes n'est montré ni exporté" in notes
+    assert "Commentaires cités : choisis un à un par la coopérative" in notes
 
 
 # Cost ------------------------------------------------------------------------------------------
