@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import escape
 
 from chantiers.content import (
     ALLOWED_LABEL,
@@ -53,7 +54,8 @@ class LetterForm(forms.Form):
     text = forms.CharField(
         label="Texte",
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=(
+        # Help texts are rendered as HTML: the tag names are shown, not interpreted.
+        help_text=escape(
             "Une ligne vide sépare deux paragraphes. Mise en forme possible : "
             f"{ALLOWED_LABEL}. Tout autre code est retiré."
         ),

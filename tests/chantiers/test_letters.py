@@ -149,6 +149,15 @@ def test_a_letter_form_refuses_a_photo_without_description_and_a_fake_pdf(client
     assert Letter.objects.count() == 0
 
 
+def test_the_letter_form_names_the_allowed_tags_without_rendering_them(client, staff_a, phases):
+    client.force_login(staff_a)
+
+    page = client.get(reverse("letter_new", args=[phases[0].pk])).content.decode()
+
+    assert "listes &lt;ul&gt;/&lt;ol&gt; et &lt;li&gt;, intertitre &lt;h3&gt;" in page
+    assert '<a href="">' not in page
+
+
 def test_a_published_letter_cannot_be_edited(client, staff_a, draft, now):
     letter_publish(letter=draft, user=staff_a, now=now)
     client.force_login(staff_a)
