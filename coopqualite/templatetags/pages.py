@@ -24,3 +24,11 @@ def pagination(context, page, param: str = "page", label: str = "Pages", anchor:
         if page.number < page.paginator.num_pages - 1
         else None,
     }
+
+
+@register.filter
+def filters_in_use(form) -> int:
+    """How many fields of a GET filter form have a value: the folded filters open when some do."""
+    if not form.is_bound:
+        return 0
+    return sum(1 for name in form.fields if any(v.strip() for v in form.data.getlist(name)))

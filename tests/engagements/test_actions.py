@@ -501,3 +501,16 @@ def test_a_user_of_another_cooperative_cannot_edit_an_action(client, staff_b, co
     action.refresh_from_db()
     assert response.status_code == 404
     assert action.title == "Livret"
+
+
+def test_the_action_filters_are_folded_until_one_is_applied(client, staff_a):
+    client.force_login(staff_a)
+
+    folded = client.get(reverse("action_list")).content.decode()
+    paged = client.get(reverse("action_list"), {"page": "1", "late": ""}).content.decode()
+    filtered = client.get(reverse("action_list"), {"late": "on"}).content.decode()
+
+    assert '<details class="filters mb-3">' in folded
+    assert '<details class="filters mb-3">' in paged
+    assert '<details class="filters mb-3" open>' in filtered
+    assert "Filtrer les actions (1 filtre appliqué)" in filtered
