@@ -8,6 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from coopqualite.buyer_links import buyer_link_url
 from enquetes.models import Invitation
 
 
@@ -36,6 +37,8 @@ def survey_invitation(invitation: Invitation, *, reminder: int = 0) -> EmailMult
         "survey_url": survey_url,
         "unsubscribe_url": unsubscribe_url,
         "reminder": reminder,
+        # A buyer of the portal also gets the way into their space (coopqualite.buyer_links).
+        "space_url": buyer_link_url(invitation.buyer_id) if invitation.buyer_id else "",
     }
     headers = {
         "List-Unsubscribe": f"<{unsubscribe_url}>",

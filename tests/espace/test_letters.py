@@ -88,3 +88,16 @@ def test_the_buyer_reads_the_photo_and_the_pdf_privately(client, programme_a, st
     assert photo["Content-Type"] == "image/jpeg"
     assert "no-store" in pdf["Cache-Control"]
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
+
+
+def test_a_survey_e_mail_opens_the_buyer_s_space(client, coop_a, buyer):
+    import re as regex
+
+    from enquetes.emails import survey_invitation
+    from tests.buyer.conftest import make_campaign, make_invitation
+
+    email = survey_invitation(make_invitation(make_campaign(coop_a), buyer))
+    link = regex.search(r"http://[^/\s]+(/mon-espace/lien/\S+/)", email.body).group(1)
+    client.post(link)
+
+    assert "Bonjour Léa" in client.get(reverse("espace_home")).content.decode()
