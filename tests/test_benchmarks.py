@@ -80,3 +80,9 @@ def test_buyer_space_bench_runs():
     out = run_bench("buyer_space.py")
     assert "home/bare (medians):" in out
     assert "(constant)" in out
+
+
+def test_federation_bench_runs():
+    out = run_bench("federation.py")
+    assert "scorecard of one cooperative" in out
+    assert "every page < 200 KB and < 300 ms:" in out
