@@ -72,6 +72,14 @@ class ServiceLevel(models.Model):
     auto_lift_days = models.PositiveSmallIntegerField(
         "levée sans réponse de l'acquéreur après (jours)", default=rules.AUTO_LIFT_DAYS
     )
+    # The closed loop's threshold (sav.services.callbacks).
+    callback_unhappy = models.BooleanField(
+        "rappeler après « Peu » ou « Pas du tout satisfait »", default=True
+    )
+    callback_nps_max = models.PositiveSmallIntegerField(
+        "rappeler après une recommandation inférieure ou égale à", null=True, blank=True, default=6
+    )
+    callback_comment = models.BooleanField("rappeler après un commentaire", default=False)
 
     objects = TenantQuerySet.as_manager()
 
@@ -340,3 +348,63 @@ class DigestMessage(OutboxMessage):
             *OutboxMessage.Meta.constraints,
             models.UniqueConstraint(fields=["user", "day"], name="sav_digest_one_per_user_and_day"),
         ]
+
+
+class CallBack(models.Model):
+    """A call owed to an unhappy respondent of a nominative campaign who accepted to be
+    contacted (`sav.services.callbacks`): opened in the after-sales inbox with its own deadline,
+    and its outcome recorded. Never for an anonymous campaign: its responses name nobody."""
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", "Joint, explications données"
+        SOLVED = "solved", "Problème résolu"
+        CLAIM = "claim", "Transformé en réclamation SAV"
+        ACTION = "action", "Transformé en action du plan"
+        UNREACHABLE = "unreachable", "Injoignable après plusieurs essais"
+
+    cooperative_path = "cooperative"
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="+", verbose_name="coopérative"
+    )
+    response = models.OneToOneField(
+        "enquetes.Response", on_delete=models.CASCADE, related_name="+", verbose_name="réponse"
+    )
+    buyer = models.ForeignKey(
+        Buyer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="acquéreur",
+    )  # fmt: skip
+    reasons = models.CharField("motifs", max_length=600)
+    opened_at = models.DateTimeField("ouvert le")
+    due = models.DateField("à rappeler avant le")
+    outcome = models.CharField("issue", max_length=20, choices=Outcome.choices, blank=True)
+    outcome_at = models.DateTimeField("rappelé le", null=True, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="par",
+    )  # fmt: skip
+    note = models.TextField("compte rendu", blank=True, max_length=2000)
+    claim = models.ForeignKey(
+        Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="réclamation",
+    )  # fmt: skip
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rappel d'un acquéreur mécontent"
+        verbose_name_plural = "rappels d'acquéreurs mécontents"
+        ordering = ["due", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="callback_outcome_has_date",
+                condition=Q(outcome="") | Q(outcome_at__isnull=False),
+                violation_error_message="Une issue de rappel est datée.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rappel {self.pk}"
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return not self.outcome and self.due < today

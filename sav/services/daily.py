@@ -13,6 +13,7 @@ from django.utils import timezone
 from coopqualite.outbox.services.dispatch import outbox_enqueue
 from sav import rules
 from sav.models import Claim, DigestMessage
+from sav.services.callbacks import callbacks_open
 from sav.services.claims import claims_lift_unanswered
 
 DIGEST_KIND = "sav.digestmessage"
@@ -22,6 +23,7 @@ DIGEST_FROM_HOUR = 7  # the digest leaves with the first run from 7 a.m. (local 
 @dataclass(frozen=True)
 class DailyResult:
     lifted: int
+    callbacks: int
     digests: int
 
 
@@ -52,4 +54,5 @@ def digests_plan(*, now: dt.datetime) -> int:
 
 def sav_daily(*, now: dt.datetime) -> DailyResult:
     lifted = claims_lift_unanswered(now=now)
-    return DailyResult(lifted=lifted, digests=digests_plan(now=now))
+    callbacks = callbacks_open(now=now)
+    return DailyResult(lifted=lifted, callbacks=callbacks, digests=digests_plan(now=now))
