@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from engagements.models import Action, Evidence
 from engagements.services.evidence import evidence_add
+from rapports.models import ReportVersion
 from tests.buyer.conftest import make_campaign, make_invitation
 from tests.test_tenancy import STAFF_URLS, _url, secret_a  # noqa: F401  (fixture)
 
@@ -59,7 +60,9 @@ def test_a_survey_page_of_a_buyer_carries_the_policy(client, coop_a, buyer_a):
 def test_the_report_preview_carries_the_policy(client, staff_a, coop_a):
     client.force_login(staff_a)
 
-    response = client.get(reverse("report_preview", args=[coop_a.slug, 2025]))
+    version = ReportVersion.objects.create(cooperative=coop_a, year=2025)
+
+    response = client.get(reverse("report_preview", args=[version.pk]))
 
     assert response.status_code == 200
     assert policy(response) == CSP

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from engagements.models import Commitment
 from enquetes.models import Answer, Invitation, Response
+from rapports.models import ReportVersion
 from tests.buyer.conftest import (
     PHONE,
     check_axe,
@@ -302,12 +303,13 @@ def test_staff_and_buyer_pages_load_under_the_policy_without_a_violation(
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(base + reverse("scorecard"))
 
+    version = ReportVersion.objects.create(cooperative=coop_a, year=2025)
     staff_pages = [
         reverse("scorecard"),  # sparklines
         reverse("commitment_detail", args=[commitment.pk]),  # line chart
         reverse("campaign_results", args=[campaign.pk]),  # distribution bars
         reverse("report_list"),  # a select: Bootstrap's data: image
-        reverse("report_preview", args=[coop_a.slug, 2025]),
+        reverse("report_preview", args=[version.pk]),
     ]
     for path in staff_pages:
         assert page.goto(base + path).status == 200, path

@@ -8,12 +8,22 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from cooperatives.models import Cooperative
 from engagements.models import Action, Commitment
 from engagements.selectors import commitments_with_counts, cooperative_summaries
+from rapports.models import ReportVersion
 from rapports.selectors import report_context
 from tests.engagements.factories import ActionFactory
+
+
+def report_of(cooperative, year: int) -> dict:
+    """What the report of `year` says today (a draft with no campaign chosen)."""
+    return report_context(
+        version=ReportVersion(cooperative=cooperative, year=year), today=timezone.localdate()
+    )
+
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = dt.date(2026, 5, 15)
@@ -61,7 +71,9 @@ def test_counts_through_a_relation_agree_with_the_queryset(coop_a, actions):
 def test_the_report_counts_as_late_the_actions_late_on_the_31st_of_december(coop_a, actions):
     with time_machine.travel(dt.datetime(2027, 2, 1, 10, tzinfo=PARIS), tick=False):
         # Report of 2026: on 31 December 2026 every open action with a due date is late.
-        context = report_context(cooperative=coop_a, year=2026)
+        context = report_context(
+            version=ReportVersion(cooperative=coop_a, year=2026), today=timezone.localdate()
+        )
     section = next(s for s in context["sections"] if s.commitment == actions)
 
     assert context["figures"]["actions_late"] == 4

@@ -10,13 +10,23 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from engagements.models import Commitment, Indicator, Measurement
 from engagements.services.measuring import indicators_refresh
 from enquetes.models import Answer, Question, Response
 from enquetes.services.tallies import tallies_store
+from rapports.models import ReportVersion
 from rapports.selectors import report_context
 from tests.enquetes.factories import campaign_create, questionnaire_from_template
+
+
+def report_of(cooperative, year: int) -> dict:
+    """What the report of `year` says today (a draft with no campaign chosen)."""
+    return report_context(
+        version=ReportVersion(cooperative=cooperative, year=year), today=timezone.localdate()
+    )
+
 
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = dt.date(2026, 11, 20)
@@ -99,7 +109,7 @@ def test_one_answer_in_a_running_test_campaign_does_not_overwrite_the_closed_wav
     client.logout()
     public = client.get(reverse("transparency", args=[coop_a.slug])).content.decode()
     assert "<strong>75 %</strong>" in public
-    section = next(s for s in report_context(cooperative=coop_a, year=2026)["sections"]
+    section = next(s for s in report_of(coop_a, 2026)["sections"]
                    if s.commitment.charter_number == 6)  # fmt: skip
     assert [(row.indicator, row.value) for row in section.indicators] == [
         (indicator, Decimal("75.0"))
@@ -228,7 +238,7 @@ def test_the_report_shows_no_figure_below_the_minimum_base(coop_a):
 
     indicators_refresh(today=TODAY)
 
-    section = next(s for s in report_context(cooperative=coop_a, year=2026)["sections"]
+    section = next(s for s in report_of(coop_a, 2026)["sections"]
                    if s.commitment.charter_number == 6)  # fmt: skip
     row = next(r for r in section.indicators if r.indicator == indicator)
     assert (row.value, row.status) == (None, "none")

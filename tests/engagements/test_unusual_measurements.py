@@ -8,13 +8,23 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from engagements.models import Commitment, Indicator, Measurement
 from engagements.readings import is_unusual
 from engagements.services.measuring import measurement_compute
 from engagements.sources import Figure
+from rapports.models import ReportVersion
 from rapports.selectors import report_context
 from tests.engagements.factories import IndicatorFactory, MeasurementFactory
+
+
+def report_of(cooperative, year: int) -> dict:
+    """What the report of `year` says today (a draft with no campaign chosen)."""
+    return report_context(
+        version=ReportVersion(cooperative=cooperative, year=year), today=timezone.localdate()
+    )
+
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -150,7 +160,9 @@ def test_an_unusual_computed_figure_waits_for_a_confirmation_before_it_is_public
 
 
 def _report_value(coop, indicator):
-    sections = report_context(cooperative=coop, year=2026)["sections"]
+    sections = report_context(
+        version=ReportVersion(cooperative=coop, year=2026), today=timezone.localdate()
+    )["sections"]
     return next(r.value for s in sections for r in s.indicators if r.indicator == indicator)
 
 

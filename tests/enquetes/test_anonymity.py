@@ -21,6 +21,7 @@ from enquetes.selectors import (
     programme_rates,
     programme_satisfaction,
 )
+from rapports.models import ReportVersion
 from tests import factories
 from tests.enquetes.factories import campaign_launched
 
@@ -205,10 +206,16 @@ def test_the_report_quotes_nothing_of_an_anonymous_campaign_under_five_responden
     client, staff_a, coop_a, anonymous, respondents
 ):
     answer_first(anonymous, respondents)
+    # Even a comment someone ticked to be quoted (quotes stored before the answers were counted).
+    version = ReportVersion.objects.create(
+        cooperative=coop_a,
+        year=anonymous.opens_on.year,
+        quotes=[{"campaign": anonymous.pk, "text": COMMENT}],
+    )
+    version.campaigns.add(anonymous)
     client.force_login(staff_a)
 
-    url = reverse("report_preview", args=[coop_a.slug, anonymous.opens_on.year])
-    content = client.get(url).content.decode()
+    content = client.get(reverse("report_preview", args=[version.pk])).content.decode()
 
     assert anonymous.name in content  # the campaign is reported, its answers are not
     assert COMMENT not in content and "Satisfaction par thème" not in content
