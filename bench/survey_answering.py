@@ -348,6 +348,9 @@ def main() -> None:
                 ("survey POST", ("POST", survey_pool[r], "/r/%s/page/1/", survey_body,
                                  cookie_header, 302)),
             ):  # fmt: skip
+                # Answers still waiting in the anonymous pool from the previous run are counted
+                # before this one, not as this run's writes.
+                pool_flush(now=timezone.now(), everything=True)
                 answers_before = Answer.objects.count()
                 completed_before = Response.objects.filter(campaign=c30, completed=True).count()
                 result = wrk(
