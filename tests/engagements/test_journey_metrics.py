@@ -128,13 +128,17 @@ def test_two_months_after_the_last_day_of_december_end_on_the_last_day_of_februa
     assert figure == Figure(Decimal("100.0"), 1)
 
 
-def test_the_journey_metrics_measure_commitments_3_4_and_5():
+def test_the_journey_metrics_measure_commitments_3_4_5_and_6():
     assert {key: metric.commitment for key, metric in JOURNEY_METRICS.items()} == {
         "interlocutor_share": 3,
         "courtesy_visit_share": 3,
         "letters_at_phases": 4,
         "delivery_notice_share": 5,
         "delivery_notice_median_days": 5,
+        "sav_acknowledged_same_day": 6,
+        "sav_followed_up_in_time": 6,
+        "sav_median_days_to_lift": 6,
+        "sav_lifted_within_perfect_completion": 6,
     }
 
 
