@@ -579,9 +579,10 @@ def campaign_export_rows(campaign: Campaign) -> Iterator[list[str]]:
     and answers are read in the same order and merged.
 
     A nominative campaign's rows carry the response, its channel, date and who answered. An
-    anonymous campaign's rows carry the answers only (no key, channel, invitation or date), in
-    the order of their contents, which says nothing of who answered or when; check
-    `answers_hidden` first."""
+    anonymous campaign's rows carry the answers only (no key, channel, invitation or date); check
+    `answers_hidden` first. Rows follow the responses' primary key, a random UUID: their order
+    says nothing of who answered or when, and nothing is held back to sort (constant memory,
+    whatever the number of rows: a streamed CSV or a worker's file)."""
     questions = list(
         Question.objects.filter(questionnaire=campaign.questionnaire)
         .prefetch_related("choices")
@@ -607,7 +608,6 @@ def campaign_export_rows(campaign: Campaign) -> Iterator[list[str]]:
     )
     pending = next(answers, None)
     channels = dict(Response.Channel.choices)
-    rows = []
     for pk, channel, day, last, first, programme, lot in responses.iterator(chunk_size=2000):
         values: dict[int, list[str]] = {}
         while pending is not None and pending[0] == pk:
@@ -621,12 +621,7 @@ def campaign_export_rows(campaign: Campaign) -> Iterator[list[str]]:
             row += [str(pk), channels.get(channel, channel)]
             row += [day.isoformat() if day else "", last, first, programme, lot]
         row += ["; ".join(values.get(q.pk, [])) for q in questions]
-        row = [safe_cell(cell) for cell in row]
-        if person:
-            yield row
-        else:
-            rows.append(row)
-    yield from sorted(rows)
+        yield [safe_cell(cell) for cell in row]
 
 
 # The federation's triennial overview ------------------------------------------------------------

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -45,6 +46,7 @@ def answer(
     channel: str = "web",
     comment: str = COMMENT,
     programme=None,
+    key: uuid.UUID | None = None,
     **values: str,
 ) -> Response:
     """One submitted response as the answering journey writes it in an anonymous campaign: the
@@ -54,8 +56,9 @@ def answer(
         Invitation.objects.filter(pk=invitation.pk).update(started_at=now, answered_at=now)
         programme = invitation.programme
     response = Response.objects.create(
-        campaign=campaign, completed=True, channel=channel, programme=programme
-    )
+        campaign=campaign, completed=True, channel=channel, programme=programme,
+        id=key or uuid.uuid4(),
+    )  # fmt: skip
     questions = _questions(campaign)
     values = {"satisfaction_globale": "assez_satisfait", **values}
     for key, value in values.items():
@@ -272,17 +275,19 @@ def test_an_anonymous_export_has_neither_channel_nor_date_nor_row_key(
     assert header == keys
 
 
-def test_an_anonymous_export_lists_the_rows_in_an_order_that_says_nothing(
+def test_an_anonymous_export_lists_the_rows_in_the_order_of_their_random_keys(
     client, staff_a, anonymous
 ):
-    for letter in "EDBCA":  # written in this order: rows must not follow it
-        answer(anonymous, comment=f"Commentaire {letter}")
+    """Neither the order of writing (EDBCA) nor one that needs every row in memory to sort: the
+    responses' keys, random UUIDs (here chosen: E 1, C 2, D 3, A 4, B 5)."""
+    for letter, key in zip("EDBCA", (1, 3, 5, 2, 4), strict=True):
+        answer(anonymous, comment=f"Commentaire {letter}", key=uuid.UUID(int=key))
     client.force_login(staff_a)
 
     rows = _csv_rows(client.get(reverse("campaign_export_csv", args=[anonymous.pk])))
 
     column = rows[0].index("commentaire")
-    assert [row[column] for row in rows[1:]] == [f"Commentaire {x}" for x in "ABCDE"]
+    assert [row[column] for row in rows[1:]] == [f"Commentaire {x}" for x in "ECDAB"]
 
 
 # Every breakdown goes through the same mask --------------------------------------------------
