@@ -295,6 +295,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # visibility timeout above, after which Redis would hand an unacknowledged job out again anyway.
 JOB_HEARTBEAT_TIMEOUT = env_int("JOB_HEARTBEAT_TIMEOUT", 300)
 JOB_QUEUE_TIMEOUT = env_int("JOB_QUEUE_TIMEOUT", 15 * 60)
+# A campaign's CSV export streams from the request up to this many responses; above it, like
+# every XLSX, a worker builds the file (enquetes/services/exporting.py).
+EXPORT_STREAM_MAX_RESPONSES = env_int("EXPORT_STREAM_MAX_RESPONSES", 20_000)
 # Periodic jobs, each in its app's periodic.py. Each entry expires before its next run so that a
 # backlog never piles up; each has a management command that does the same work for cron users.
 CELERY_BEAT_SCHEDULE = {
@@ -351,6 +354,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     "population-imports-purge": {
         "task": "enquetes.periodic.population_imports_purge_task",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 60 * 50},
+    },
+    # Export files of answers (personal data) are deleted a day after they were built.
+    "exports-purge": {
+        "task": "enquetes.periodic.exports_purge_task",
         "schedule": timedelta(hours=1),
         "options": {"expires": 60 * 50},
     },

@@ -22,6 +22,9 @@ class EnquetesConfig(AppConfig):
         kinds.register(SURVEY_MESSAGES)
         # Confirmed population files are written by a background job.
         from coopqualite.jobs import kinds as job_kinds
+        from enquetes.services.export_jobs import EXPORT_JOBS
         from enquetes.services.import_jobs import POPULATION_IMPORT_JOBS
 
         job_kinds.register(POPULATION_IMPORT_JOBS)
+        # So are exports of answers too large to stream, and every XLSX.
+        job_kinds.register(EXPORT_JOBS)

@@ -1,6 +1,6 @@
 """The surveys app's entries of the beat schedule (settings.CELERY_BEAT_SCHEDULE): no argument,
-the same services as the `dispatch_surveys`, `tally_campaigns`, `flush_anonymous_pool` and
-`purge_population_imports` management commands."""
+the same services as the `dispatch_surveys`, `tally_campaigns`, `flush_anonymous_pool`,
+`purge_population_imports` and `purge_exports` management commands."""
 
 import dataclasses
 
@@ -8,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from enquetes.services.dispatch import surveys_dispatch
+from enquetes.services.exporting import exports_purge
 from enquetes.services.importing import population_imports_purge
 from enquetes.services.pool import pool_flush
 from enquetes.services.tallies import tallies_store
@@ -32,3 +33,8 @@ def pool_flush_task() -> dict:
 @shared_task
 def population_imports_purge_task() -> int:
     return population_imports_purge(now=timezone.now())
+
+
+@shared_task
+def exports_purge_task() -> int:
+    return exports_purge(now=timezone.now())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enquetes.views import answer, campaigns, questionnaires, results
+from enquetes.views import answer, campaigns, exports, questionnaires, results
 
 urlpatterns = [
     # Buyers (public, by token)
@@ -58,9 +58,21 @@ urlpatterns = [
         results.campaign_comments,
         name="campaign_comments",
     ),
-    path("enquetes/<int:campaign_id>/export.csv", results.export_csv, name="campaign_export_csv"),
+    path("enquetes/<int:campaign_id>/export.csv", exports.export_csv, name="campaign_export_csv"),
     path(
-        "enquetes/<int:campaign_id>/export.xlsx", results.export_xlsx, name="campaign_export_xlsx"
+        "enquetes/<int:campaign_id>/exports/",
+        exports.export_request_view,
+        name="campaign_export_request",
+    ),
+    path(
+        "enquetes/<int:campaign_id>/exports/<int:export_job_id>/",
+        exports.export_download,
+        name="campaign_export_download",
+    ),
+    path(
+        "enquetes/<int:campaign_id>/exports/<int:export_job_id>/relancer/",
+        exports.export_retry_view,
+        name="campaign_export_retry",
     ),
     path("enquetes/federation/", results.federation_surveys, name="federation_surveys"),
     path("questionnaires/", questionnaires.questionnaire_list, name="questionnaire_list"),

@@ -207,7 +207,7 @@ def test_the_export_holds_the_rows_of_the_cooperative_and_none_of_another_by_id(
         assert not ids(model.objects.for_cooperative(bravo)) & exported, model
         checked += 1
     # sav: companies, service levels, claims, their photos, steps and e-mails; the import jobs
-    assert checked == 37  # and the retention rules, and the ISO 26000 self-assessments
+    assert checked == 38  # and the retention rules, the ISO 26000 self-assessments, the exports
     assert column(archive, User) == ids(User.objects.filter(cooperative=alpha))
     assert column(archive, Cooperative) == {str(alpha.pk)}
     assert column(archive, Choice) == ids(

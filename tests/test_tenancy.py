@@ -26,6 +26,7 @@ from engagements.services.evidence import evidence_add
 from enquetes.models import (
     Answer,
     Campaign,
+    ExportJob,
     Invitation,
     PopulationImport,
     PopulationImportJob,
@@ -249,7 +250,9 @@ MATRIX = {
     "campaign_comments":         ("200",       "200",       "200",       "200",       "login"),
     # A nominative campaign: its exports carry names (an anonymous one's: test_results.py).
     "campaign_export_csv":       ("200",       "200",       "403",       "403",       "login"),
-    "campaign_export_xlsx":      ("200",       "200",       "403",       "403",       "login"),
+    "campaign_export_request":   ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
+    "campaign_export_download":  ("200/405",   "200/405",   "403/405",   "403/405",   "login"),
+    "campaign_export_retry":     ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
     "federation_surveys":        ("403",       "403",       "403",       "200",       "login"),
     "questionnaire_list":        ("200/302",   "200/302",   "200/403",   "200/403",   "login"),
     "questionnaire_detail":      ("200",       "200",       "200",       "200",       "login"),
@@ -403,6 +406,10 @@ def secret_a(coop_a, programme_a, staff_a):
         campaign=campaign, preview_id=10**6, filename="p.csv", status="done", added=1
     )
     report.file.save("a.pdf", ContentFile(b"%PDF-1.4 rapport"))
+    export_job = ExportJob.objects.create(
+        campaign=campaign, format="csv", status="done", finished_at=timezone.now(), rows=1
+    )
+    export_job.file.save("e.csv", ContentFile(b"nom\nAcquereur-Secret-A\n"))
     return {
         "claim_id": claim.pk,
         "company_id": company.pk,
@@ -425,6 +432,7 @@ def secret_a(coop_a, programme_a, staff_a):
         "user_id": staff_a.pk,
         "buyer_import_job_id": buyer_import_job.pk,
         "population_import_job_id": population_import_job.pk,
+        "export_job_id": export_job.pk,
         "commitment_id": commitment.pk,
         "indicator_id": indicator.pk,
         "measurement_id": measurement.pk,

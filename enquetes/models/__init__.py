@@ -5,6 +5,7 @@ from enquetes.models.campaigns import (
     PopulationImport,
     PopulationImportJob,
 )
+from enquetes.models.exports import ExportJob
 from enquetes.models.questionnaires import (
     Choice,
     KeyStep,
@@ -17,7 +18,8 @@ from enquetes.models.questionnaires import (
 from enquetes.models.responses import Answer, CampaignTally, Response, SealedResponse
 
 __all__ = [
-    "Answer", "Campaign", "CampaignTally", "Choice", "Invitation", "KeyStep", "Message",
+    "Answer", "Campaign", "CampaignTally", "Choice", "ExportJob", "Invitation", "KeyStep",
+    "Message",
     "PopulationImport", "PopulationImportJob", "Question", "Questionnaire", "Response",
     "SealedResponse", "Section",
     "SurveyKind", "Theme",

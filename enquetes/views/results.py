@@ -1,33 +1,26 @@
-"""Results of a campaign: page, comments, exports; and the federation's triennial overview."""
+"""Results of a campaign: the page (its exports: `exports.py`), comments; and the federation's
+triennial overview."""
 
 from __future__ import annotations
 
-import csv
-import tempfile
-from collections.abc import Iterator
-
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
-from cooperatives.access import get_object_for, permission_required, require
+from cooperatives.access import get_object_for, permission_required
 from cooperatives.models import Cooperative, Permission
-from coopqualite.exportlog import personal_data_export_record
-from coopqualite.spreadsheets import CSV_DELIMITER
 from enquetes.models import Campaign
 from enquetes.result_charts import result_charts
 from enquetes.selectors import (
     answered_over_time,
     answers_hidden,
-    campaign_export_rows,
     campaign_results,
     comments,
     programme_rates,
     programme_satisfaction,
     triennial_overview,
 )
+from enquetes.views.exports import csv_streams, export_jobs_shown
 
 
 def campaign_results_view(request, campaign_id: int):
@@ -35,6 +28,7 @@ def campaign_results_view(request, campaign_id: int):
     results = campaign_results(campaign)
     timeline = answered_over_time(campaign)
     satisfaction = programme_satisfaction(campaign)
+    exports = export_jobs_shown(request.user, campaign)
     return render(
         request,
         "enquetes/results.html",
@@ -45,6 +39,9 @@ def campaign_results_view(request, campaign_id: int):
             "programme_satisfaction": satisfaction,
             "timeline": timeline,
             "charts": result_charts(campaign, results, timeline, satisfaction),
+            "exports": exports,
+            "csv_streams": exports is not None and csv_streams(campaign),
+            "exports_running": any(job.unfinished for job in exports or ()),
         },
     )
 
@@ -62,84 +59,6 @@ def campaign_comments(request, campaign_id: int):
         "enquetes/comments.html",
         {"campaign": campaign, "page": page, "search": search, "hidden": hidden},
     )
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _filename(campaign: Campaign, extension: str) -> str:
-    return f"enquete-{campaign.pk}-{timezone.localdate():%Y%m%d}.{extension}"
-
-
-HIDDEN_EXPORT = (
-    "Enquête anonyme de moins de 5 répondants : ses réponses ne sont pas exportées, pour "
-    "qu'aucune ne puisse être rattachée à une personne."
-)
-
-
-def _exportable(request, campaign_id: int) -> Campaign | HttpResponseRedirect:
-    """The campaign, if the user may download its answers and the anonymity mask lets them out;
-    otherwise the way back to its results, with the reason."""
-    campaign = get_object_for(request.user, Permission.READ, Campaign, pk=campaign_id)
-    require(request.user, campaign.export_permission, campaign.cooperative)
-    if answers_hidden(campaign):
-        messages.info(request, HIDDEN_EXPORT)
-        return redirect("campaign_results", campaign_id=campaign.pk)
-    return campaign
-
-
-def _recorded(request, campaign, kind: str) -> None:
-    """A nominative campaign's rows name people: the export is recorded for the director."""
-    if not campaign.anonymous:
-        personal_data_export_record(
-            cooperative_id=campaign.cooperative_id,
-            user=request.user,
-            what=f"Réponses de l'enquête « {campaign.name} » ({kind})",
-        )
-
-
-def export_csv(request, campaign_id: int):
-    campaign = _exportable(request, campaign_id)
-    if isinstance(campaign, HttpResponseRedirect):
-        return campaign
-    _recorded(request, campaign, "CSV")
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
-    rows = (writer.writerow(row) for row in campaign_export_rows(campaign))
-    response = StreamingHttpResponse(_with_bom(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(campaign, "csv")}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _with_bom(rows: Iterator[str]) -> Iterator[str]:
-    yield "\ufeff"  # Excel reads UTF-8 only with a byte-order mark
-    yield from rows
-
-
-def export_xlsx(request, campaign_id: int):
-    from openpyxl import Workbook
-
-    campaign = _exportable(request, campaign_id)
-    if isinstance(campaign, HttpResponseRedirect):
-        return campaign
-    _recorded(request, campaign, "XLSX")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Réponses")
-    for row in campaign_export_rows(campaign):
-        sheet.append(row)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed by FileResponse)
-    workbook.save(handle)
-    handle.seek(0)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=_filename(campaign, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @permission_required(Permission.READ_FEDERATION)

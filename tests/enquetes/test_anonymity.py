@@ -24,6 +24,7 @@ from enquetes.selectors import (
 )
 from rapports.models import ReportVersion
 from tests import factories
+from tests.enquetes.exports import export_built
 from tests.enquetes.factories import campaign_launched
 
 COMMENT = "Le carrelage de la salle de bains est fendu"
@@ -234,7 +235,15 @@ def _xlsx_rows(response) -> list[tuple]:
     return list(sheet.iter_rows(values_only=True))
 
 
-EXPORTS = [("campaign_export_csv", _csv_rows), ("campaign_export_xlsx", _xlsx_rows)]
+def _streamed_csv(client, campaign):
+    return client.get(reverse("campaign_export_csv", args=[campaign.pk]))
+
+
+def _built_xlsx(client, campaign):
+    return export_built(client, campaign, "xlsx")
+
+
+EXPORTS = [(_streamed_csv, _csv_rows), (_built_xlsx, _xlsx_rows)]
 
 
 @pytest.mark.parametrize(("export", "read"), EXPORTS)
@@ -245,7 +254,7 @@ def test_the_export_of_an_anonymous_campaign_needs_five_respondents(
     answer_first(anonymous, respondents)
     client.force_login(staff_a)
 
-    response = client.get(reverse(export, args=[anonymous.pk]))
+    response = export(client, anonymous)
 
     if shown:
         assert response.status_code == 200
@@ -265,7 +274,7 @@ def test_an_anonymous_export_has_neither_channel_nor_date_nor_row_key(
     answer(anonymous, channel="phone")
     client.force_login(staff_a)
 
-    header = list(read(client.get(reverse(export, args=[anonymous.pk])))[0])
+    header = list(read(export(client, anonymous))[0])
 
     keys = list(
         Question.objects.filter(questionnaire=anonymous.questionnaire)

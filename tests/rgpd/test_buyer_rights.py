@@ -16,6 +16,7 @@ from coopqualite.models import PersonalDataExport
 from enquetes.models import Answer, Invitation, Question, Response
 from enquetes.selectors import campaign_results
 from tests import factories
+from tests.enquetes.exports import export_asked
 from tests.enquetes.factories import campaign_create
 
 
@@ -129,7 +130,7 @@ def test_a_nominative_results_export_is_recorded_and_an_anonymous_one_is_not(
     client.force_login(staff_a)
 
     client.get(reverse("campaign_export_csv", args=[answered.pk]))
-    client.get(reverse("campaign_export_xlsx", args=[answered.pk]))
+    export_asked(client, answered, "xlsx")
     client.get(reverse("campaign_export_csv", args=[anonymous.pk]))
 
     assert list(PersonalDataExport.objects.order_by("pk").values_list("what", flat=True)) == [
