@@ -18,29 +18,20 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from cooperatives.models import Buyer
-from espace.models import SESSION_VALIDITY, BuyerSession, digest
+from espace.models import SESSION_VALIDITY, digest
+from espace.statements import session_buyer
 
 COOKIE = "espace"
 COOKIE_PATH = "/mon-espace/"
 
 
 def buyer_of(request: HttpRequest) -> Buyer | None:
-    """The signed-in buyer with their lot, programme, cooperative and interlocutors (one query),
-    or None."""
+    """The signed-in buyer with their lot, programme, cooperative and interlocutors (one
+    statement, `espace.statements`), or None."""
     key = request.COOKIES.get(COOKIE)
     if not key:
         return None
-    session = (
-        BuyerSession.objects.active(timezone.now())
-        .select_related(
-            "buyer__lot__programme__cooperative",
-            "buyer__lot__programme__interlocutor",
-            "buyer__interlocutor",
-        )
-        .filter(key_digest=digest(key))
-        .first()
-    )
-    return session.buyer if session else None
+    return session_buyer(digest(key), timezone.now())
 
 
 def set_session_cookie(response: HttpResponse, key: str) -> None:

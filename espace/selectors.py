@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, QuerySet
-from django.utils import timezone
+from django.db import connection
+from django.db.models import QuerySet
 
 from chantiers.models import Letter, LetterPhoto, Phase
 from chantiers.selectors import TimelineStep, timeline
-from cooperatives.models import Buyer, DeliveryAnnouncement
-from enquetes.models import Campaign, Invitation
+from cooperatives.models import Buyer
+from espace import statements
 from espace.models import SharedDocument
 
 
@@ -47,39 +47,41 @@ class Home:
     timeline: list[TimelineStep]
     latest_letter: Mapping[str, Any] | None  # pk, title, published_at
     letters_count: int
-    announcements: list[DeliveryAnnouncement]
-    surveys: list[Mapping[str, Any]]  # token, closes_on, title
+    announcements: list[Mapping[str, Any]]  # month, announced_on; oldest first
+    surveys: list[Mapping[str, Any]]  # token, closes_on, title; closing first
     documents_count: int
 
 
 def space_home(buyer: Buyer, now: dt.datetime) -> Home:
-    """Everything the home page shows, in a fixed number of queries, each reading only the
-    columns the page writes (the page is the space's busiest: bench/buyer_space.py)."""
-    letters = list(space_letters(buyer).values("pk", "title", "published_at"))
-    phases = Phase.objects.filter(programme_id=buyer.lot.programme_id).only(
-        "position", "name", "planned_date", "actual_date"
-    )
-    surveys = (
-        Invitation.objects.filter(
-            buyer=buyer,
-            answered_at__isnull=True,
-            expires_at__gt=now,
-            campaign__in=Campaign.objects.open_on(timezone.localdate(now)),
-        )  # fmt: skip
-        .order_by("campaign__closes_on")
-        .values(
-            "token", closes_on=F("campaign__closes_on"), title=F("campaign__questionnaire__title")
+    """Everything the home page shows, in one statement (`espace.statements`: the page is the
+    space's busiest, bench/buyer_space.py)."""
+    by_kind: dict[int, list[statements.HomeRow]] = {kind: [] for kind in range(5)}
+    for row in statements.home_rows(buyer, now):
+        by_kind[row.kind].append(row)
+    phases = [
+        Phase.from_db(
+            connection.alias,
+            _PHASE_FIELDS,
+            (row.n1, buyer.lot.programme_id, row.n2, row.t1, row.d1, row.d2),
         )
-    )
+        for row in sorted(by_kind[statements.PHASE], key=lambda r: (r.n2, r.n1))
+    ]
+    letters = sorted(by_kind[statements.LETTER], key=lambda r: (r.ts, r.n1), reverse=True)
+    announcements = sorted(by_kind[statements.ANNOUNCEMENT], key=lambda r: (r.d2, r.n1))
+    surveys = sorted(by_kind[statements.SURVEY], key=lambda r: (r.d1, r.n1))
     return Home(
-        timeline=timeline(list(phases)),
-        latest_letter=letters[0] if letters else None,
-        letters_count=len(letters),
-        announcements=list(
-            DeliveryAnnouncement.objects.filter(buyer=buyer)
-            .order_by("announced_on")
-            .only("month", "announced_on")
+        timeline=timeline(phases),
+        latest_letter=(
+            {"pk": letters[0].n1, "title": letters[0].t1, "published_at": letters[0].ts}
+            if letters
+            else None
         ),
-        surveys=list(surveys),
-        documents_count=space_documents(buyer).count(),
+        letters_count=len(letters),
+        announcements=[{"month": r.d1, "announced_on": r.d2} for r in announcements],
+        surveys=[{"token": r.t1, "closes_on": r.d1, "title": r.t2} for r in surveys],
+        documents_count=by_kind[statements.DOCUMENTS][0].n1 or 0,
     )
+
+
+# In the order of the model's fields, as `Model.from_db` reads them.
+_PHASE_FIELDS = ["id", "programme_id", "position", "name", "planned_date", "actual_date"]
