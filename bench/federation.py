@@ -8,10 +8,11 @@ each page they can open (the federation's summaries; one cooperative's scorecard
 actions, chosen with ?cooperative=; a commitment, an indicator and an action; the survey lists),
 sequentially, printing each page's weight and p50: targets < 200 KB and < 300 ms.
 
-    .venv/bin/python bench/federation.py [--cooperatives 165] [--requests 10] [--smoke]
+    .venv/bin/python bench/federation.py [--cooperatives 165] [--requests 10] [--reuse] [--smoke]
 
 Database: DATABASE_URL's name + "_bench_federation" (see bench/common.py), created if missing,
-emptied and loaded again at each run. --smoke: 5 cooperatives, 2 requests a page.
+emptied and loaded again at each run, unless --reuse finds there the federation of the same size
+a previous run loaded. --smoke: 5 cooperatives, 2 requests a page.
 """
 
 from __future__ import annotations
@@ -124,8 +125,31 @@ def load_data(cooperatives: int) -> dict:
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    first = coops[0]
-    commitment = by_coop[first.pk][0]
+    return pages_of(reader)
+
+
+def loaded(cooperatives: int):
+    """The reader of the federation a previous run loaded with `cooperatives` cooperatives (and
+    the rest of the sizes above), or None when the database holds anything else."""
+    from cooperatives.models import Cooperative, User
+    from engagements.models import Action, Indicator, Measurement
+
+    reader = User.objects.filter(username="bench-federation").first()
+    if reader is None or Cooperative.objects.count() != cooperatives:
+        return None
+    sizes = (Indicator.objects.count(), Measurement.objects.count(), Action.objects.count())
+    if sizes != (cooperatives * 40, cooperatives * 40 * 12, cooperatives * 100):
+        return None
+    return reader
+
+
+def pages_of(reader) -> dict:
+    """The reader and the pages they can open (one cooperative's, the first by name)."""
+    from cooperatives.models import Cooperative
+    from engagements.models import Action, Indicator
+
+    first = Cooperative.objects.filter(federation=reader.federation).order_by("name").first()
+    commitment = first.commitments.order_by("number").first()
     return {
         "reader": reader,
         "pages": {
@@ -146,6 +170,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cooperatives", type=int, default=165)
     parser.add_argument("--requests", type=int, default=10, help="per page")
+    parser.add_argument(
+        "--reuse", action="store_true",
+        help="keep the federation a previous run loaded when it has the same size (loading "
+        "165 cooperatives takes minutes)",
+    )  # fmt: skip
     smoke_argument(parser)
     args = parser.parse_args()
     if args.smoke:
@@ -156,9 +185,11 @@ def main() -> None:
     collect_static(env)
     setup_django(env)
     t0 = time.perf_counter()
-    data = load_data(args.cooperatives)
+    reader = loaded(args.cooperatives) if args.reuse else None
+    data = pages_of(reader) if reader else load_data(args.cooperatives)
     print(
-        f"data ready in {time.perf_counter() - t0:.1f} s: {args.cooperatives} cooperatives x "
+        f"data {'kept from the previous run' if reader else 'loaded'} in "
+        f"{time.perf_counter() - t0:.1f} s: {args.cooperatives} cooperatives x "
         f"(8 commitments, 40 indicators x 12 measurements, 100 actions)"
     )
     server, base = gunicorn_start(env)

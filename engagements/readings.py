@@ -7,6 +7,8 @@ the federation page, the public transparency page and the annual report.
 - `reading`: what a stored measurement says on a page: its value and status, or no figure when
   the base of a survey-fed indicator is under its minimum ("base insuffisante (n = 12)"), or,
   on public pages and in the report, when the value still awaits its confirmation.
+- `shown_sql` / `met_sql`: the same reading as SQL conditions, for the federation page that
+  counts thousands of indicators in the database.
 - `is_unusual`: a value far out of the indicator's history, which someone must confirm before
   it is published.
 """
@@ -105,6 +107,33 @@ def reading(
     if minimum is not None and (base or 0) < minimum:
         return Reading(None, base, Status.NONE, insufficient=True, awaiting=awaiting)
     return Reading(Decimal(value), base, status_of(indicator, value), awaiting=awaiting)
+
+
+# The same rule in SQL ----------------------------------------------------------------------------
+# For a page that counts readings over thousands of indicators at once (the federation's
+# summaries), the database applies `reading` (published=False) and `status_of`'s "atteint" to an
+# indicator row and its latest measurement row (SQL aliases; the measurement's columns are NULL
+# when there is none). tests/engagements/test_federation_summaries.py checks that both agree.
+
+
+def shown_sql(indicator: str, measurement: str) -> str:
+    """SQL condition: `reading` gives a figure (its status is not "pas de mesure")."""
+    i, m = indicator, measurement
+    minimum = f"COALESCE({i}.min_base, {int(settings.SURVEY_INDICATOR_MIN_BASE)})"
+    return (
+        f"({m}.value IS NOT NULL AND NOT ({i}.source = '{Indicator.Source.SURVEY.value}' "
+        f"AND COALESCE({m}.base, 0) < {minimum}))"
+    )
+
+
+def met_sql(indicator: str, measurement: str) -> str:
+    """SQL condition: the measurement's value is on the right side of the target (`status_of`
+    says "atteint"); to be combined with `shown_sql`."""
+    i, m = indicator, measurement
+    return (
+        f"(CASE WHEN {i}.direction = '{Indicator.Direction.LOWER.value}' "
+        f"THEN {m}.value <= {i}.target ELSE {m}.value >= {i}.target END)"
+    )
 
 
 # Unusual values ---------------------------------------------------------------------------------
