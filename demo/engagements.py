@@ -1,4 +1,5 @@
-"""Demo indicators, measurements over three years, an action plan and a few proofs."""
+"""Demo indicators, measurements over three years, an action plan and a few proofs. The
+after-sales indicators of commitment 6 are computed from the demo's claims (`demo.sav`)."""
 
 from __future__ import annotations
 
@@ -31,10 +32,6 @@ INDICATORS = [
      "journey", "delivery_notice_share"),
     (5, "Délai médian de confirmation du mois de livraison", "jours", "higher", 92, "quarter",
      "journey", "delivery_notice_median_days"),
-    (6, "Réclamations accusées réception sous 48 heures", "%", "higher", 95, "month",
-     "manual", ""),
-    (6, "Délai moyen de traitement des réclamations", "jours", "lower", 30, "month",
-     "manual", ""),
     (6, "Satisfaction sur le service après-vente", "%", "higher", 80, "year", "survey",
      "theme:sav"),
     (7, "Premières AG de copropriété tenues dans les 6 mois", "%", "higher", 100, "year",

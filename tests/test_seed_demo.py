@@ -5,6 +5,7 @@ transaction that is rolled back once the class is done (each test still runs in 
 savepoint, so what one test changes is undone before the next).
 """
 
+import datetime as dt
 import io
 
 import pytest
@@ -13,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from cooperatives.models import Buyer, Cooperative, Federation, JourneyStep, Lot, Programme, User
 from demo.builders import DEMO_PASSWORD
@@ -29,6 +31,7 @@ SEED_SETTINGS = {
 SNAPSHOT_MODELS = [
     *apps.get_app_config("cooperatives").get_models(include_auto_created=True),
     *apps.get_app_config("engagements").get_models(include_auto_created=True),
+    *apps.get_app_config("sav").get_models(include_auto_created=True),
 ]
 
 
@@ -98,6 +101,77 @@ class TestSeededDemo:
 
         assert indicator.source == "journey"
         assert indicator.measurements.count() >= 5
+
+    def test_the_after_sales_inbox_has_claims_received_and_overdue_among_a_year_of_closed_ones(
+        self, db
+    ):
+        from sav.models import Claim
+
+        claims = Claim.objects.filter(cooperative__slug="horizon-habitat")
+        today = timezone.localdate()
+
+        # The households without e-mail address wrote yesterday: not acknowledged yet.
+        assert claims.filter(status=Claim.Status.RECEIVED, channel=Claim.Channel.LETTER).exists()
+        assert claims.overdue(today).exists()
+        assert claims.filter(status=Claim.Status.CLOSED).count() > 50
+        assert claims.filter(channel=Claim.Channel.DELIVERY_REPORT).exists()
+        assert claims.earliest("received_at").received_at.date() >= today - dt.timedelta(366)
+
+    def test_the_claims_timelines_hold_every_step_of_the_workflow(self, db):
+        from sav.models import ClaimEvent
+
+        kinds = set(
+            ClaimEvent.objects.filter(claim__cooperative__slug="horizon-habitat").values_list(
+                "kind", flat=True
+            )
+        )
+
+        assert kinds == set(ClaimEvent.Kind.values) - {ClaimEvent.Kind.NOTE}
+
+    def test_every_claim_s_steps_follow_one_another_before_today(self, db):
+        from sav.models import Claim
+
+        start_of_today = timezone.make_aware(
+            dt.datetime.combine(timezone.localdate(), dt.time(0, 0))
+        )
+        for claim in Claim.objects.prefetch_related("events"):
+            moments = [event.at for event in claim.events.all()]
+            stamps = [claim.received_at, claim.acknowledged_at, claim.qualified_at,
+                      claim.done_at, claim.lifted_at]  # fmt: skip
+            assert moments == sorted(moments), claim
+            assert moments[0] == claim.received_at and moments[-1] < start_of_today, claim
+            present = [stamp for stamp in stamps if stamp is not None]
+            assert present == sorted(present), claim
+
+    def test_the_steps_e_mails_are_recorded_as_sent_when_the_step_was_taken(self, db):
+        from sav.models import ClaimMessage
+
+        messages = ClaimMessage.objects.select_related("event")
+        assert messages.count() > 100
+        assert not messages.exclude(status=ClaimMessage.Status.SENT).exists()
+        assert all(message.sent_at == message.event.at for message in messages)
+
+    def test_commitment_6_s_after_sales_indicators_are_computed_from_the_claims(self, db):
+        from engagements.models import Indicator
+
+        indicators = Indicator.objects.filter(
+            commitment__cooperative__slug="horizon-habitat", commitment__number=6
+        )
+
+        assert not indicators.filter(source=Indicator.Source.MANUAL).exists()
+        assert set(
+            indicators.filter(source=Indicator.Source.JOURNEY).values_list(
+                "journey_metric", flat=True
+            )
+        ) == {
+            "sav_acknowledged_same_day",
+            "sav_followed_up_in_time",
+            "sav_median_days_to_lift",
+            "sav_lifted_within_perfect_completion",
+        }
+        for key in ("sav_acknowledged_same_day", "sav_median_days_to_lift"):
+            computed = indicators.get(journey_metric=key).measurements.filter(is_computed=True)
+            assert computed.count() >= 3, key
 
     def test_the_seven_principles_are_those_of_the_charter(self, db):
         assert list(Principle.objects.order_by("position").values_list("code", flat=True)) == [

@@ -267,7 +267,9 @@ def claims_lift_unanswered(*, now: dt.datetime) -> int:
     so). Returns how many were lifted."""
     lifted = 0
     done = Claim.objects.filter(status=rules.Status.DONE)
-    for cooperative_id in done.values_list("cooperative_id", flat=True).distinct():
+    # order_by(): the model's ordering would make DISTINCT return one row per claim.
+    cooperatives = done.order_by().values_list("cooperative_id", flat=True).distinct()
+    for cooperative_id in cooperatives:
         days = ServiceLevel.of(cooperative_id).auto_lift_days
         late = done.filter(cooperative_id=cooperative_id, done_at__lte=now - dt.timedelta(days))
         for claim in late.select_related("buyer"):

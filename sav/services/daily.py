@@ -38,6 +38,7 @@ def digests_plan(*, now: dt.datetime) -> int:
         Claim.objects.filter(rules.overdue_q(today) | rules.due_today_q(today))
         .filter(assignee__is_active=True)
         .exclude(assignee__email="")
+        .order_by()  # the model's ordering would make DISTINCT return one row per claim
         .values_list("assignee_id", flat=True)
         .distinct()
     )

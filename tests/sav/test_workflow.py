@@ -164,6 +164,21 @@ def test_a_claim_done_without_answer_is_lifted_after_the_cooperative_s_days(
     assert claim.events.last().actor == ClaimEvent.Actor.SYSTEM
 
 
+def test_the_daily_lifting_reads_the_claims_done_once_per_cooperative(
+    delivered_buyer, staff_a, company_a, django_assert_num_queries
+):
+    for day in (13, 14, 15):
+        claim = _file(delivered_buyer, now=at(2026, 7, 10))
+        claims.claim_accept(claim=claim, user=staff_a, now=at(2026, 7, 13))
+        claims.claim_assign(claim=claim, company=company_a, intervention_on=dt.date(2026, 7, 20),
+                            user=staff_a, now=at(2026, 7, day))  # fmt: skip
+        claims.claim_mark_done(claim=claim, now=at(2026, 7, 20))
+
+    # The cooperatives with claims done, its service level, its claims done long enough ago.
+    with django_assert_num_queries(3):
+        assert claims.claims_lift_unanswered(now=at(2026, 7, 22)) == 0
+
+
 def test_a_contested_lifting_is_planned_again_with_a_new_deadline(
     delivered_buyer, staff_a, company_a
 ):

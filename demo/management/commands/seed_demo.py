@@ -14,6 +14,7 @@ from demo.engagements import engagements_seed
 from demo.enquetes import demo_invitation, enquetes_seed
 from demo.journey import journey_seed
 from demo.rapports import reports_seed
+from demo.sav import OTHER_COMPANIES, SavDemo, sav_seed
 
 LOGINS = [
     ("collaborateur", "Collaborateur (staff) de Coop Horizon Habitat"),
@@ -125,6 +126,13 @@ class Command(BaseCommand):
         journey_seed(cooperative=horizon, staff=[staff, director], reference=reference)
         chantiers_seed(cooperative=horizon, staff=staff, reference=reference)
         enquetes_seed(cooperative=horizon, reference=reference, rng=rng)
+        sav_seed(
+            demos=[
+                SavDemo(horizon, [staff, director]),
+                SavDemo(orne, [staff_orne], OTHER_COMPANIES),
+            ],
+            reference=reference,
+        )
         reports_seed(
             cooperative=horizon, director=director, owners=[staff, director], reference=reference
         )

@@ -1,0 +1,462 @@
+"""The demo's year of after-sales: the companies, the reserves of the delivery reports and the
+claims of the last twelve months on the delivered programmes, and commitment 6's indicators
+computed from them.
+
+Every claim is a story told through the real services (`sav.services.claims`): filed, then
+acknowledged, qualified, planned, done, lifted or contested, closed, each step at its own moment.
+The stories run on one clock (`_Clock`) that moves forward from a year ago to the start of
+today, always to the earliest step still to come, so that timelines are coherent across claims:
+the daily lifting of the claims left without an answer (`claims_lift_unanswered`) runs at the
+moment it would have run, and lifts what it would have lifted. A step whose moment has not come
+yet is not taken: the recent claims are still received, acknowledged or waiting for their
+intervention, some of them overdue.
+
+Deterministic: one random generator per cooperative, and every story draws the same values in
+the same order whatever happens to it. Idempotent: a cooperative that has claims is left as it
+is. The e-mails the steps write are recorded as sent at their step's moment (no e-mail leaves
+during the seed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import itertools
+import random
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from cooperatives.models import Buyer, Cooperative, User
+from coopqualite.outbox.models import OutboxStatus
+from engagements import periods
+from engagements.models import Commitment, Indicator, Measurement
+from engagements.services.measuring import measurement_compute
+from sav import rules
+from sav.metrics import SAV_METRICS
+from sav.models import Claim, ClaimEvent, ClaimMessage, Company, ServiceLevel
+from sav.rules import Category
+from sav.services import claims as services
+
+# (name, trade, contact, categories it takes)
+COMPANIES = [
+    ("Peintures du Rhône", "Peinture, revêtements", "Julien Brun",
+     [Category.FINISHES, Category.OTHER]),
+    ("Menuiseries Vercors", "Menuiseries", "Anne Sauvage", [Category.JOINERY]),
+    ("Guillot Plomberie Chauffage", "Plomberie, chauffage", "Rachid Amrani",
+     [Category.PLUMBING, Category.HEATING]),
+    ("Élec Confluence", "Électricité", "Sandrine Perret", [Category.ELECTRICITY]),
+    ("Étanchéité du Dauphiné", "Étanchéité, couverture", "Loïc Vial",
+     [Category.WATERTIGHTNESS]),
+    ("Bâtir Lyon Gros Œuvre", "Gros œuvre, VRD", "Farid Mansouri",
+     [Category.STRUCTURE, Category.COMMON_AREAS]),
+]  # fmt: skip
+OTHER_COMPANIES = [
+    ("Normandie Second Œuvre", "Tous corps d'état", "Hélène Lecoq", list(Category)),
+]
+
+# What the households report, per category: (room, description).
+DISORDERS: dict[str, list[tuple[str, str]]] = {
+    Category.FINISHES: [
+        ("Séjour", "Fissures fines dans la peinture au-dessus de la porte-fenêtre."),
+        ("Salle de bains", "Joints de faïence qui se décollent autour de la baignoire."),
+        ("Chambre 1", "Plinthe décollée sur deux mètres le long du mur de la fenêtre."),
+        ("Entrée", "Parquet qui grince et se soulève près de la porte d'entrée."),
+    ],
+    Category.JOINERY: [
+        ("Séjour", "Le volet roulant de la baie vitrée se bloque à mi-hauteur."),
+        ("Chambre 2", "La fenêtre ferme mal : de l'air passe quand il y a du vent."),
+        ("Entrée", "La porte palière frotte sur le seuil et ferme difficilement."),
+    ],
+    Category.PLUMBING: [
+        ("Salle de bains", "Fuite sous le lavabo, au raccord de l'évacuation."),
+        ("Cuisine", "L'évier se vide très lentement malgré le débouchage."),
+        ("WC", "La chasse d'eau coule en continu."),
+    ],
+    Category.ELECTRICITY: [
+        ("Cuisine", "Deux prises du plan de travail ne fonctionnent pas."),
+        ("Chambre 1", "Le disjoncteur de la chambre saute quand on allume le radiateur."),
+    ],
+    Category.HEATING: [
+        ("Séjour", "Le radiateur reste froid malgré le thermostat au maximum."),
+        ("Salle de bains", "La VMC fait un bruit important la nuit."),
+        ("Cellier", "L'eau chaude met plusieurs minutes à arriver."),
+    ],
+    Category.WATERTIGHTNESS: [
+        ("Chambre 2", "Auréole d'humidité au plafond après les fortes pluies."),
+        ("Balcon", "Infiltration sous la porte-fenêtre quand il pleut."),
+    ],
+    Category.STRUCTURE: [
+        ("Séjour", "Fissure en escalier qui s'allonge sur le mur porteur."),
+    ],
+    Category.COMMON_AREAS: [
+        ("Parking", "La porte du parking ne se referme pas après le passage des voitures."),
+        ("Hall", "L'interphone ne sonne plus dans le logement."),
+    ],
+    Category.OTHER: [
+        ("Jardin", "Le gazon livré n'a pas pris : terre nue sur la moitié du jardin."),
+    ],
+}
+# How often each category is reported (reserves at delivery: finishes and joinery mostly).
+CLAIM_WEIGHTS = {
+    Category.FINISHES: 6, Category.JOINERY: 5, Category.PLUMBING: 5, Category.ELECTRICITY: 3,
+    Category.HEATING: 4, Category.WATERTIGHTNESS: 2, Category.STRUCTURE: 1,
+    Category.COMMON_AREAS: 2, Category.OTHER: 1,
+}  # fmt: skip
+RESERVE_WEIGHTS = {
+    Category.FINISHES: 8, Category.JOINERY: 4, Category.PLUMBING: 2, Category.ELECTRICITY: 2,
+    Category.HEATING: 1, Category.WATERTIGHTNESS: 0, Category.STRUCTURE: 0,
+    Category.COMMON_AREAS: 1, Category.OTHER: 1,
+}  # fmt: skip
+REFUSALS = [
+    "Désordre lié à l'usage du logement : l'entretien courant reste à la charge de l'acquéreur.",
+    "Après visite, aucun désordre constaté : l'équipement fonctionne normalement.",
+]
+
+# (commitment, journey metric, target, direction, period): the after-sales indicators of the
+# demo, computed from the claims (their names are the metrics' own).
+INDICATORS = [
+    (6, "sav_acknowledged_same_day", 95, "higher"),
+    (6, "sav_followed_up_in_time", 90, "higher"),
+    (6, "sav_median_days_to_lift", 45, "lower"),
+    (6, "sav_lifted_within_perfect_completion", 95, "higher"),
+]
+INDICATOR_PERIOD = periods.Period.QUARTER
+HISTORY_DAYS = 365
+# The planning of interventions slips now and then (14 working days more), and has fallen
+# behind over the last weeks (half of the claims received since wait 30 more): the inbox has
+# claims overdue.
+SLIP = 0.1
+BACKLOG_DAYS = 56
+BACKLOG_SLIP = 0.5
+
+Story = Generator[dt.datetime, dt.datetime, None]
+
+
+class _Clock:
+    """The seed's controllable clock: stories wait for a moment, the clock runs each at its
+    moment, earliest first, and stops at `end` (what comes later has not happened yet)."""
+
+    def __init__(self, end: dt.datetime) -> None:
+        self.end = end
+        self._queue: list[tuple[dt.datetime, int, Story]] = []
+        self._order = itertools.count()
+
+    def start(self, story: Story) -> None:
+        self._wait(story, next(story), after=None)
+
+    def _wait(self, story: Story, moment: dt.datetime, after: dt.datetime | None) -> None:
+        # A story's next step never comes before its previous one (a reserve filed at 10 is
+        # not accepted at 9 the same day): at the earliest, right after it.
+        moment = max(moment, after) if after else moment
+        if moment < self.end:
+            heapq.heappush(self._queue, (moment, next(self._order), story))
+
+    def run(self) -> None:
+        while self._queue:
+            moment, _, story = heapq.heappop(self._queue)
+            try:
+                self._wait(story, story.send(moment), after=moment)
+            except StopIteration:
+                continue
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _working(day: dt.date, days: int = 0) -> dt.date:
+    """The `days`-th working day after `day` (the next working day, for 0, if `day` is not)."""
+    if days == 0:
+        while not rules.is_working_day(day):
+            day += dt.timedelta(days=1)
+        return day
+    return rules.working_days_add(day, days)
+
+
+def _working_before(day: dt.date) -> dt.date:
+    day -= dt.timedelta(days=1)
+    while not rules.is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class _Draws:
+    """Every random value of one story, drawn up front in a fixed order."""
+
+    hour: int
+    minute: int
+    acknowledge_after: int  # working days (households without e-mail)
+    qualify_after: int  # working days
+    refuse: float
+    refusal: str
+    wait: float
+    wait_days: int
+    assign_after: int  # working days after the qualification
+    slip: float  # below SLIP: the planning slips past its deadline
+    intervention_after: int  # working days after the assignment
+    by_company: float
+    answer: float
+    answer_after: int  # days after the intervention
+    close: float
+    close_after: int  # days
+
+    @classmethod
+    def draw(cls, rng: random.Random) -> _Draws:
+        return cls(
+            hour=rng.randint(8, 17),
+            minute=rng.choice([0, 10, 20, 30, 40, 50]),
+            acknowledge_after=rng.choice([1, 2, 2, 3]),
+            qualify_after=rng.choice([0, 1, 1, 1, 2, 2, 2, 3, 3, 5]),
+            refuse=rng.random(),
+            refusal=rng.choice(REFUSALS),
+            wait=rng.random(),
+            wait_days=rng.randint(4, 12),
+            assign_after=rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12, 18]),
+            slip=rng.random(),
+            intervention_after=rng.choice([3, 5, 5, 7, 10, 12]),
+            by_company=rng.random(),
+            answer=rng.random(),
+            answer_after=rng.choice([1, 2, 3, 4, 6, 9]),
+            close=rng.random(),
+            close_after=rng.choice([1, 2, 5, 8, 15, 30]),
+        )
+
+
+@dataclass
+class _Context:
+    staff: list[User]
+    companies: dict[str, Company]
+    auto_lift_days: int
+    backlog_from: dt.date
+
+
+def _story(
+    context: _Context,
+    draws: _Draws,
+    *,
+    buyer: Buyer,
+    category: str,
+    room: str,
+    description: str,
+    reported: dt.datetime,
+    channel: str,
+) -> Story:
+    """One claim's life, step by step: each `yield` waits for the clock to reach a moment."""
+    staff = context.staff
+    filer = None if channel == Claim.Channel.SPACE else staff[draws.hour % len(staff)]
+    now = yield reported
+    claim = services.claim_file(
+        lot=buyer.lot, buyer=buyer, channel=channel, category=category, room=room,
+        description=description, now=now, user=filer,
+    )  # fmt: skip
+    day = timezone.localdate(now)
+    if claim.status == rules.Status.RECEIVED:  # no e-mail address: acknowledged by letter
+        now = yield _at(_working(day, draws.acknowledge_after), 9, draws.minute)
+        services.claim_acknowledge(claim=claim, user=staff[0], now=now,
+                                   comment="Accusé de réception envoyé par courrier.")  # fmt: skip
+        day = timezone.localdate(now)
+    now = yield _at(_working(day, draws.qualify_after), draws.hour, draws.minute)
+    refused = draws.refuse < (0.6 if claim.guarantee == rules.Guarantee.NONE else 0.04)
+    if refused:
+        services.claim_refuse(claim=claim, user=staff[0], now=now, reason=draws.refusal)
+        if draws.close < 0.6:
+            now = yield now + dt.timedelta(days=draws.close_after)
+            services.claim_close(claim=claim, user=staff[0], now=now)
+        return
+    services.claim_accept(claim=claim, user=staff[0], now=now,
+                          comment="Désordre constaté, intervention à planifier.")  # fmt: skip
+    day = timezone.localdate(now)
+    if draws.wait < 0.08:
+        services.claim_wait(claim=claim, user=staff[0], now=now,
+                            comment="Accès au logement à convenir avec l'acquéreur.")  # fmt: skip
+        now = yield now + dt.timedelta(days=draws.wait_days)
+        services.claim_resume(claim=claim, now=now, comment="Créneau d'accès confirmé.")
+        day = timezone.localdate(now)
+    company = context.companies[category]
+    assignee = staff[0] if draws.by_company < 0.7 else staff[-1]
+    contested = False
+    assign_after = draws.assign_after + (14 if draws.slip < SLIP else 0)
+    if timezone.localdate(reported) >= context.backlog_from and draws.slip < BACKLOG_SLIP:
+        assign_after += 30
+    while True:
+        now = yield _at(_working(day, assign_after), 10, draws.minute)
+        intervention = _working(timezone.localdate(now), draws.intervention_after)
+        services.claim_assign(claim=claim, company=company, intervention_on=intervention,
+                              user=staff[0], now=now, assignee=assignee)  # fmt: skip
+        now = yield _at(intervention, 16, draws.minute)
+        if draws.by_company < 0.6:
+            services.claim_mark_done(claim=claim, now=now, comment="Intervention réalisée.")
+        else:
+            services.claim_mark_done(
+                claim=claim,
+                now=now,
+                user=staff[0],
+                comment="Intervention constatée avec l'entreprise.",
+            )
+        day = timezone.localdate(now)
+        if draws.answer < 0.6 or (contested and draws.answer < 0.75):
+            now = yield _at(day + dt.timedelta(days=draws.answer_after), 19, draws.minute)
+            services.claim_lift(claim=claim, now=now,
+                                comment="Tout est réparé, merci.")  # fmt: skip
+            break
+        if draws.answer < 0.75:
+            now = yield _at(day + dt.timedelta(days=draws.answer_after), 19, draws.minute)
+            services.claim_contest(claim=claim, now=now,
+                                   comment="Le problème est revenu deux jours après.")  # fmt: skip
+            day, contested = timezone.localdate(now), True
+            continue
+        # No answer: the daily job lifts it once the cooperative's delay has passed.
+        now = yield _at(day + dt.timedelta(days=context.auto_lift_days + 1), 7)
+        services.claims_lift_unanswered(now=now)
+        claim.refresh_from_db(fields=["status"])
+        break
+    if claim.status == rules.Status.LIFTED and draws.close < 0.8:
+        now = yield now + dt.timedelta(days=draws.close_after)
+        services.claim_close(claim=claim, user=staff[0], now=now)
+
+
+def _reserve_story(
+    context: _Context, draws: _Draws, *, buyer: Buyer, category: str, room: str,
+    description: str,
+) -> Story:  # fmt: skip
+    """A reserve of the delivery report: filed by staff at the handover, then as any claim."""
+    assert buyer.delivery_date is not None
+    reported = _at(_working(buyer.delivery_date), 10, draws.minute)
+    yield from _story(context, draws, buyer=buyer, category=category, room=room,
+                      description=description, reported=reported,
+                      channel=Claim.Channel.DELIVERY_REPORT)  # fmt: skip
+
+
+def _pick(rng: random.Random, weights: dict[str, int]) -> tuple[str, str, str]:
+    category = rng.choices(list(weights), weights=list(weights.values()))[0]
+    room, description = rng.choice(DISORDERS[category])
+    return category, room, description
+
+
+def _companies_seed(cooperative: Cooperative, specs: list) -> dict[str, Company]:
+    by_category: dict[str, Company] = {}
+    for name, trade, contact, categories in specs:
+        slug = "".join(c for c in name.lower() if c.isascii() and c.isalnum())
+        company, _ = Company.objects.get_or_create(
+            cooperative=cooperative,
+            name=name,
+            defaults={
+                "trade": trade,
+                "contact_name": contact,
+                "email": f"sav@{slug}.exemple.fr",
+                "phone": "04 72 00 00 00",
+            },
+        )
+        by_category.update({category: company for category in categories})
+    return by_category
+
+
+@dataclass(frozen=True)
+class SavDemo:
+    """One cooperative of the demo's after-sales: its staff (the first one handles most
+    claims) and its companies."""
+
+    cooperative: Cooperative
+    staff: list[User]
+    companies: list = field(default_factory=lambda: COMPANIES)
+
+
+def _stories_start(clock: _Clock, demo: SavDemo, reference: dt.date) -> None:
+    """Start the stories of one cooperative's reserves and claims of the last year."""
+    rng = random.Random(f"sav-{demo.cooperative.slug}")
+    start = reference - dt.timedelta(days=HISTORY_DAYS)
+    context = _Context(
+        demo.staff,
+        _companies_seed(demo.cooperative, demo.companies),
+        ServiceLevel.of(demo.cooperative.pk).auto_lift_days,
+        reference - dt.timedelta(days=BACKLOG_DAYS),
+    )
+    buyers = (
+        Buyer.objects.for_cooperative(demo.cooperative)
+        .filter(delivery_date__lte=reference)
+        .select_related("lot__programme")
+        .order_by("lot__code", "pk")
+    )
+    channels = [Claim.Channel.SPACE] * 5 + [Claim.Channel.PHONE] * 2 + [
+        Claim.Channel.EMAIL, Claim.Channel.LETTER,
+    ]  # fmt: skip
+    for buyer in buyers:
+        delivery = buyer.delivery_date
+        assert delivery is not None
+        for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):
+            category, room, description = _pick(rng, RESERVE_WEIGHTS)
+            draws = _Draws.draw(rng)
+            if delivery >= start:
+                clock.start(_reserve_story(context, draws, buyer=buyer, category=category,
+                                           room=room, description=description))  # fmt: skip
+        for _ in range(rng.choice([0, 1, 1, 1, 2])):
+            category, room, description = _pick(rng, CLAIM_WEIGHTS)
+            draws, offset, channel = _Draws.draw(rng), rng.random(), rng.choice(channels)
+            first = max(start, delivery + dt.timedelta(days=1))
+            day = first + dt.timedelta(days=int(offset * max((reference - first).days, 0)))
+            if not buyer.email:
+                channel = Claim.Channel.PHONE
+            if channel != Claim.Channel.SPACE:
+                day = _working(day)
+            reported = _at(day, draws.hour, draws.minute)
+            clock.start(_story(context, draws, buyer=buyer, category=category, room=room,
+                               description=description, reported=reported,
+                               channel=channel))  # fmt: skip
+        if not buyer.email:  # a letter received yesterday, to acknowledge by letter
+            category, room, description = _pick(rng, CLAIM_WEIGHTS)
+            draws, day = _Draws.draw(rng), _working_before(reference)
+            clock.start(_story(context, draws, buyer=buyer, category=category, room=room,
+                               description=description, reported=_at(day, 11),
+                               channel=Claim.Channel.LETTER))  # fmt: skip
+
+
+def _indicators_seed(*, cooperative: Cooperative, reference: dt.date) -> None:
+    """Commitment 6's indicators, computed from the claims: the typed-in ones of old give way."""
+    commitments = {c.number: c for c in Commitment.objects.for_cooperative(cooperative)}
+    for position, (number, key, target, direction) in enumerate(INDICATORS, start=30):
+        metric = SAV_METRICS[key]
+        indicator, _ = Indicator.objects.get_or_create(
+            commitment=commitments[number],
+            journey_metric=key,
+            defaults={
+                "name": metric.label,
+                "unit": metric.unit,
+                "direction": direction,
+                "target": Decimal(target),
+                "period": INDICATOR_PERIOD,
+                "source": Indicator.Source.JOURNEY,
+                "position": position,
+                "is_public": True,
+            },
+        )
+        for period_start in periods.last_starts(indicator.period, 5, reference)[:-1]:
+            if not Measurement.objects.filter(indicator=indicator,
+                                              period_start=period_start).exists():  # fmt: skip
+                measurement_compute(indicator=indicator, period_start=period_start)
+
+
+def sav_seed(*, demos: list[SavDemo], reference: dt.date) -> None:
+    """The year of after-sales of the demo's cooperatives, on one clock (the daily lifting of
+    unanswered claims runs over every cooperative), then their computed indicators."""
+    clock = _Clock(end=_at(reference, 0))
+    fresh = []
+    for demo in demos:
+        if not Claim.objects.for_cooperative(demo.cooperative).exists():
+            _stories_start(clock, demo, reference)
+            fresh.append(demo.cooperative)
+        else:
+            _companies_seed(demo.cooperative, demo.companies)
+    clock.run()
+    # The steps' e-mails are in the past: recorded as sent at their step's moment.
+    step_at = Subquery(ClaimEvent.objects.filter(pk=OuterRef("event_id")).values("at")[:1])
+    ClaimMessage.objects.filter(
+        event__claim__cooperative__in=fresh, status=OutboxStatus.PENDING
+    ).update(status=OutboxStatus.SENT, attempts=1, sent_at=step_at, claimed_at=step_at,
+             first_attempt_at=step_at)  # fmt: skip
+    for demo in demos:
+        _indicators_seed(cooperative=demo.cooperative, reference=reference)
