@@ -21,7 +21,10 @@ class KeyStepImportNotices:
         self, *, cooperative_id: int, changes: list[JourneyChange], today: dt.date
     ) -> list[str]:
         campaigns = Campaign.objects.for_cooperative(cooperative_id).filter(
-            kind=SurveyKind.KEY_STEP, launched_at__isnull=False, closes_on__gte=today
+            kind=SurveyKind.KEY_STEP,
+            key_step__in=KeyStep.dated(),
+            launched_at__isnull=False,
+            closes_on__gte=today,
         )
         known = [change.buyer_id for change in changes if change.buyer_id is not None]
         notices = []

@@ -166,8 +166,37 @@ END_OF_PERFECT_COMPLETION: Template = {
     ],
 }
 
+# The one question asked once an after-sales claim is closed (commitment 6, "votre satisfaction
+# vérifiée après l'intervention"); the indicator of that promise reads it by this key
+# (`sav.metrics.satisfaction_after_intervention`).
+AFTER_INTERVENTION_QUESTION = "satisfaction_intervention"
+
+AFTER_INTERVENTION: Template = {
+    "key": "apres-intervention",
+    "title": "Satisfaction après intervention",
+    "kind": "key_step",
+    "key_step": "after_intervention",
+    "introduction": (
+        "Votre demande au service après-vente vient d'être close. Une seule question, pour "
+        "vérifier que l'intervention vous a donné satisfaction."
+    ),
+    "sections": [
+        ("Votre avis sur l'intervention", [
+            (AFTER_INTERVENTION_QUESTION, "Êtes-vous satisfait de l'intervention réalisée pour "
+             "votre demande ?", S, "sav", 6, True, None),
+        ]),
+    ],
+}
+
 # fmt: on
 
 TEMPLATES: dict[str, Template] = {
-    t["key"]: t for t in (TRIENNIAL, AFTER_RESERVATION, AFTER_DELIVERY, END_OF_PERFECT_COMPLETION)
+    t["key"]: t
+    for t in (
+        TRIENNIAL,
+        AFTER_RESERVATION,
+        AFTER_DELIVERY,
+        END_OF_PERFECT_COMPLETION,
+        AFTER_INTERVENTION,
+    )
 }

@@ -5,7 +5,8 @@ Each takes (cooperative id, first day, last day of the period) and counts the cl
 deadline or event falls in the period; a claim still within its deadline is not counted yet.
 The rules of deadlines and guarantees are `sav.rules`; reserves of the delivery report are not
 acknowledged by e-mail (the report itself is the acknowledgement) and are left out of the
-acknowledgement share.
+acknowledgement share. The satisfaction after the intervention is read from the answers of the
+after-intervention survey (`sav.services.surveys`), by the rule of survey-fed figures.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from engagements.sources import Figure, JourneyMetric
+from engagements.sources import Figure, JourneyMetric, survey_figure
+from enquetes.library import AFTER_INTERVENTION_QUESTION
+from enquetes.models import KeyStep, SurveyKind
 from sav import rules
 from sav.models import Claim
 
@@ -101,6 +104,31 @@ def lifted_within_perfect_completion(
     return Figure(_percent(kept, due), due) if due else None
 
 
+# The answers of the after-intervention campaigns (`sav.services.surveys`) to their one question.
+AFTER_INTERVENTION_FEED = f"{SurveyKind.KEY_STEP.value}:{KeyStep.AFTER_INTERVENTION.value}"
+AFTER_INTERVENTION_SELECTOR = f"question:{AFTER_INTERVENTION_QUESTION}"
+
+
+def satisfaction_after_intervention(
+    cooperative_id: int, start: dt.date, end: dt.date
+) -> Figure | None:
+    """Satisfaction rate (%) of the buyers asked after the intervention on their claim
+    ("Très" or "Assez satisfait" among those with an opinion: `satisfaction_rate`, the one
+    rule), base: the respondents with an opinion. Which answers count is the rule of every
+    survey-fed figure (`enquetes.feeds`, read through `engagements.sources.survey_figure`): a
+    nominative campaign's by the day they were sent, once the period is complete; an anonymous
+    campaign's once it closed, and never under the anonymity threshold."""
+    return survey_figure(
+        cooperative_id=cooperative_id,
+        selector=AFTER_INTERVENTION_SELECTOR,
+        feed=AFTER_INTERVENTION_FEED,
+        family="",
+        start=start,
+        end=end,
+        today=timezone.localdate(),
+    )
+
+
 SAV_METRICS: dict[str, JourneyMetric] = {
     "sav_acknowledged_same_day": JourneyMetric(
         "Demandes SAV ayant reçu un accusé de réception le jour même", "%",
@@ -117,5 +145,9 @@ SAV_METRICS: dict[str, JourneyMetric] = {
     "sav_lifted_within_perfect_completion": JourneyMetric(
         "Réserves et réclamations levées dans l'année de parfait achèvement", "%",
         lifted_within_perfect_completion, SAV_COMMITMENT,
+    ),
+    "sav_satisfaction_after_intervention": JourneyMetric(
+        "Acquéreurs satisfaits de l'intervention (enquête après intervention)", "%",
+        satisfaction_after_intervention, SAV_COMMITMENT,
     ),
 }  # fmt: skip

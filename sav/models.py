@@ -173,6 +173,17 @@ class Claim(models.Model):
         verbose_name="responsable",
     )
 
+    # The buyer's invitation to the after-intervention survey, made when the claim was closed
+    # (`sav.services.surveys`): one per claim, and an invitation belongs to one claim.
+    survey_invitation = models.OneToOneField(
+        "enquetes.Invitation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="invitation à l'enquête après intervention",
+    )
+
     follow_up_due = models.DateField("suivi dû le")
     planning_due = models.DateField("planification due le")
     waiting_since = models.DateField("en attente de l'acquéreur depuis", null=True, blank=True)

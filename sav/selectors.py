@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 
 from cooperatives.models import User
 from coopqualite.formats import format_date
+from enquetes.models import Campaign, KeyStep, Response, SurveyKind
+from enquetes.scales import DONT_KNOW, SATISFACTION
 from sav import rules
 from sav.models import Claim, ClaimEvent
 
@@ -40,6 +42,64 @@ def inbox(claims: QuerySet[Claim], *, filters: dict[str, Any], today: dt.date) -
 
 def claim_timeline(claim: Claim) -> QuerySet[ClaimEvent]:
     return claim.events.select_related("user").order_by("at", "pk")
+
+
+def after_intervention_campaign(
+    cooperative_id: int, programme_id: int, today: dt.date
+) -> Campaign | None:
+    """The running campaign a closed claim of this programme invites its buyer to: launched,
+    open today, of the step "after an intervention", for every programme or this one; the one
+    opened last when several are (`sav.services.surveys`)."""
+    campaigns = (
+        Campaign.objects.open_on(today)
+        .filter(
+            cooperative_id=cooperative_id,
+            kind=SurveyKind.KEY_STEP,
+            key_step=KeyStep.AFTER_INTERVENTION,
+        )
+        .order_by("-opens_on", "-pk")
+    )
+    for campaign in campaigns:
+        programmes = campaign.population.get("programmes") or []
+        if not programmes or programme_id in programmes:
+            return campaign
+    return None
+
+
+@dataclass(frozen=True)
+class ClaimSurvey:
+    """What the staff page of a claim says about the after-intervention survey."""
+
+    campaign: Campaign | None  # the invitation's, or else the one the close would use
+    invited_at: dt.datetime | None
+    answered_at: dt.datetime | None  # nominative campaigns only: an anonymous one never says
+    answer: str  # the label of the answer, nominative campaigns only
+    to_come: bool  # a lifted claim: the close will invite (or not, without a campaign)
+
+
+def claim_survey(claim: Claim, today: dt.date) -> ClaimSurvey | None:
+    """The after-intervention survey of a claim as staff may see it; None when it has none to
+    say (no buyer, no intervention lifted)."""
+    invitation = claim.survey_invitation
+    if invitation is not None:
+        campaign = invitation.campaign
+        answered_at, answer = None, ""
+        if not campaign.anonymous:
+            answered_at = invitation.answered_at
+            found = (
+                Response.objects.filter(invitation=invitation, completed=True)
+                .filter(answers__question__type="satisfaction")
+                .values_list("answers__value", flat=True)
+                .first()
+            )
+            answer = dict([*SATISFACTION, DONT_KNOW]).get(found or "", "")
+        return ClaimSurvey(campaign, invitation.created_at, answered_at, answer, False)
+    if claim.buyer_id is None or claim.lifted_at is None:
+        return None
+    if claim.status == rules.Status.CLOSED:  # closed while no campaign ran
+        return ClaimSurvey(None, None, None, "", False)
+    running = after_intervention_campaign(claim.cooperative_id, claim.lot.programme_id, today)
+    return ClaimSurvey(running, None, None, "", True)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from cooperatives.forms import BuyerFileForm
 from cooperatives.models import JourneyStep, Programme
 from coopqualite.widgets import DateInput
 from enquetes.library import TEMPLATES
-from enquetes.models import Campaign, Message, Questionnaire, Response, SurveyKind
+from enquetes.models import Campaign, KeyStep, Message, Questionnaire, Response, SurveyKind
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ class CampaignTask:
     source: str  # "buyers": the portal's buyers; "import": a file imported after creation
     title: str
     description: str
+    # A key step the task always surveys (after an intervention: its invitations are made per
+    # claim, when the claim is closed, so neither the step nor a delay is asked).
+    key_step: str = ""
 
     @property
     def filters(self) -> tuple[str, ...]:
@@ -56,6 +59,13 @@ CAMPAIGN_TASKS = {
             "Enquête d'étape clé du parcours",
             "Chaque acquéreur est invité quelques jours après une étape (réservation, "
             "livraison, un an après), tant que la campagne est ouverte.",
+        ),
+        CampaignTask(
+            "apres-intervention", SurveyKind.KEY_STEP, "buyers",
+            "Enquête après intervention du SAV",
+            "Chaque acquéreur est invité à donner son avis sur l'intervention quand sa "
+            "demande au service après-vente est close, tant que la campagne est ouverte.",
+            key_step=KeyStep.AFTER_INTERVENTION,
         ),
         CampaignTask(
             "nouvel-occupant", SurveyKind.NEW_OCCUPANT, "buyers",
@@ -112,8 +122,13 @@ class CampaignForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.task, self.cooperative_id = task, cooperative_id
         self.instance.kind = task.kind
-        if task.kind == SurveyKind.KEY_STEP:
-            self.fields["key_step"].required = True
+        if task.key_step:
+            self.instance.key_step = task.key_step
+            del self.fields["key_step"], self.fields["days_after_step"]
+        elif task.kind == SurveyKind.KEY_STEP:
+            key_step = cast(forms.TypedChoiceField, self.fields["key_step"])
+            key_step.choices = [("", "—"), *[(s, KeyStep(s).label) for s in KeyStep.dated()]]
+            key_step.required = True
             self.fields["key_step"].error_messages["required"] = (
                 "Choisissez l'étape clé après laquelle interroger."
             )
@@ -137,9 +152,10 @@ class CampaignForm(forms.ModelForm):
             (f"{_QUESTIONNAIRE}{q.pk}", str(q))
             for q in Questionnaire.objects.for_cooperative(cooperative_id).filter(kind=kind)
         ]
-        templates = [(k, t) for k, t in TEMPLATES.items() if t["kind"] == kind] or list(
-            TEMPLATES.items()
-        )
+        templates = [
+            (k, t) for k, t in TEMPLATES.items()
+            if t["kind"] == kind and (t["key_step"] == self.task.key_step or not self.task.key_step)
+        ] or list(TEMPLATES.items())  # fmt: skip
         shipped = [(f"{_TEMPLATE}{key}", t["title"]) for key, t in templates]
         groups: list = [("", "—")]
         if own:
@@ -187,7 +203,7 @@ class CampaignForm(forms.ModelForm):
             "source": self.task.source,
             "questionnaire": questionnaire,
             "template": chosen.removeprefix(_TEMPLATE) if questionnaire is None else "",
-            "key_step": data.get("key_step", ""),
+            "key_step": self.task.key_step or data.get("key_step", ""),
             "days_after_step": data.get(
                 "days_after_step", Campaign._meta.get_field("days_after_step").get_default()
             ),

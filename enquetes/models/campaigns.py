@@ -240,6 +240,9 @@ class Invitation(models.Model):
     first_name = models.CharField("prénom", max_length=150, blank=True)
     email = models.EmailField("e-mail", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
+    # What the invitation is about when a buyer may be invited more than once to a campaign:
+    # after an intervention, the claim ("SAV-000042 — Plomberie, sanitaires"). Empty otherwise.
+    subject = models.CharField("objet", max_length=200, blank=True)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     # The indexed part of the token used to find the row; the whole token is then compared in
     # constant time (see enquetes.answering.tokens).
@@ -265,9 +268,9 @@ class Invitation(models.Model):
         indexes = [models.Index(fields=["token_prefix"], name="invitation_token_prefix")]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "buyer"],
+                fields=["campaign", "buyer", "subject"],
                 condition=Q(buyer__isnull=False),
-                name="invitation_one_per_buyer_and_campaign",
+                name="invitation_one_per_buyer_subject_and_campaign",
             ),
         ]
 

@@ -19,19 +19,37 @@ class SurveyKind(models.TextChoices):
 
 
 class KeyStep(models.TextChoices):
-    """Steps of the purchase after which a key-step survey is sent."""
+    """Steps of the purchase after which a key-step survey is sent.
+
+    The steps of the journey are dated on the buyer (`buyer_date_field`): the dispatch invites
+    each buyer some days after that date. "After an intervention" is not: it is reached once
+    per after-sales claim, when the claim is closed, and the after-sales app invites the buyer
+    then (`sav.services.surveys`), one invitation per claim."""
 
     RESERVATION = "reservation", "Après la réservation"
     DELIVERY = "delivery", "Après la livraison"
     PERFECT_COMPLETION = "perfect_completion", "Fin de l'année de parfait achèvement"
+    AFTER_INTERVENTION = "after_intervention", "Après une intervention du SAV"
+
+    @property
+    def is_dated(self) -> bool:
+        """Whether the step is a date of the buyer's journey (the dispatch invites by it)."""
+        return self.value in _BUYER_DATE_FIELDS
 
     @property
     def buyer_date_field(self) -> str:
-        return {
-            "reservation": "reservation_date",
-            "delivery": "delivery_date",
-            "perfect_completion": "perfect_completion_end",
-        }[self.value]
+        return _BUYER_DATE_FIELDS[self.value]
+
+    @classmethod
+    def dated(cls) -> list[str]:
+        return [step.value for step in cls if step.is_dated]
+
+
+_BUYER_DATE_FIELDS = {
+    "reservation": "reservation_date",
+    "delivery": "delivery_date",
+    "perfect_completion": "perfect_completion_end",
+}
 
 
 class Theme(models.TextChoices):

@@ -43,22 +43,26 @@ def campaign_create(*, cooperative: Cooperative, fields: dict) -> Campaign:
     )
 
 
+def invitation_of(campaign: Campaign, buyer: Buyer, subject: str = "") -> Invitation:
+    """The (unsaved) invitation of a buyer of the portal: their name and addresses as they
+    stand, expiring when the campaign closes."""
+    return Invitation(
+        campaign=campaign,
+        buyer=buyer,
+        programme_id=buyer.lot.programme_id,
+        lot_code=buyer.lot.code,
+        last_name=buyer.last_name,
+        first_name=buyer.first_name,
+        email=buyer.email,
+        phone=buyer.phone,
+        subject=subject,
+        expires_at=campaign.closes_at,
+    )
+
+
 def invitations_from_buyers(*, campaign: Campaign, buyers: QuerySet) -> int:
     """Invite buyers (once each: the database ignores a second invitation)."""
-    invitations = [
-        Invitation(
-            campaign=campaign,
-            buyer=buyer,
-            programme_id=buyer.lot.programme_id,
-            lot_code=buyer.lot.code,
-            last_name=buyer.last_name,
-            first_name=buyer.first_name,
-            email=buyer.email,
-            phone=buyer.phone,
-            expires_at=campaign.closes_at,
-        )
-        for buyer in buyers.select_related("lot")
-    ]
+    invitations = [invitation_of(campaign, buyer) for buyer in buyers.select_related("lot")]
     before = Invitation.objects.filter(campaign=campaign).count()
     Invitation.objects.bulk_create(invitations, batch_size=500, ignore_conflicts=True)
     return Invitation.objects.filter(campaign=campaign).count() - before
@@ -83,9 +87,13 @@ def campaign_start(*, campaign: Campaign, now: dt.datetime) -> int:
 
 def key_step_invitations_create(*, now: dt.datetime, campaign: Campaign | None = None) -> int:
     """Invite each buyer `days_after_step` days after their step date, while the campaign is
-    open; buyers whose step came before the campaign opened are not invited."""
+    open; buyers whose step came before the campaign opened are not invited. A step that is not
+    a date of the buyer (after an intervention) invites nobody here: the after-sales app
+    invites per claim (`invitation_add`)."""
     today = timezone.localdate(now)
-    campaigns = Campaign.objects.open_on(today).filter(kind=SurveyKind.KEY_STEP)
+    campaigns = Campaign.objects.open_on(today).filter(
+        kind=SurveyKind.KEY_STEP, key_step__in=KeyStep.dated()
+    )
     if campaign is not None:
         campaigns = campaigns.filter(pk=campaign.pk)
     added = 0

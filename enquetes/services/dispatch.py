@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from cooperatives.models import Buyer
 from coopqualite.outbox.services.dispatch import outbox_dispatch, outbox_enqueue
 from coopqualite.outbox.services.sending import outbox_resend
-from enquetes.models import Campaign, Message
+from enquetes.models import Campaign, Invitation, Message
 from enquetes.services import campaigns, sending
 
 KIND = sending.SURVEY_MESSAGES.name
@@ -31,6 +32,27 @@ def messages_enqueue(*, campaign: Campaign, now: dt.datetime) -> int:
         .values_list("pk", flat=True)
     )
     return outbox_enqueue(kind=KIND, ids=ids, now=now)
+
+
+def invitation_add(
+    *, campaign: Campaign, buyer: Buyer, subject: str, now: dt.datetime
+) -> Invitation:
+    """Invite one buyer to a running campaign about one subject (after an intervention: the
+    claim) and queue the invitation e-mail once the transaction commits; its reminders follow
+    the campaign's, planned by the periodic dispatch like every invitation's. Called again for
+    the same subject, it returns the invitation already made (the database keeps one per
+    campaign, buyer and subject) and sends nothing."""
+    with transaction.atomic():
+        existing = Invitation.objects.filter(campaign=campaign, buyer=buyer, subject=subject)
+        invitation = existing.first()
+        if invitation is not None:
+            return invitation
+        invitation = campaigns.invitation_of(campaign, buyer, subject)
+        invitation.save()
+        if invitation.email:
+            message = Message.objects.create(invitation=invitation, number=0)
+            outbox_enqueue(kind=KIND, ids=[message.pk], now=now)
+    return invitation
 
 
 @dataclass(frozen=True)

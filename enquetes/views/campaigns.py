@@ -27,6 +27,7 @@ from enquetes.forms.staff import (
 from enquetes.models import (
     Campaign,
     Invitation,
+    KeyStep,
     Message,
     PopulationImport,
     PopulationImportJob,
@@ -77,6 +78,11 @@ def _created_message(campaign: Campaign) -> str:
         return (
             f"Campagne « {campaign.name} » créée. Importez maintenant le fichier des personnes à "
             f"interroger, puis lancez-la."
+        )
+    if campaign.key_step == KeyStep.AFTER_INTERVENTION:
+        return (
+            f"Campagne « {campaign.name} » créée. Une fois lancée, chaque acquéreur sera invité "
+            f"à la clôture de sa demande au service après-vente."
         )
     if campaign.kind == SurveyKind.KEY_STEP:
         return (
@@ -169,7 +175,9 @@ def _launched_message(campaign: Campaign, invited: int, queued: int) -> str:
     else:
         parts.append("aucun e-mail à envoyer pour l'instant")
     text = f"Campagne lancée : {', '.join(parts)}."
-    if campaign.kind == SurveyKind.KEY_STEP:
+    if campaign.key_step == KeyStep.AFTER_INTERVENTION:
+        text += " Chaque acquéreur sera invité à la clôture de sa demande au service après-vente."
+    elif campaign.kind == SurveyKind.KEY_STEP:
         days = format_count(campaign.days_after_step, "jour", "jours")
         text += f" Les acquéreurs qui atteindront l'étape seront invités {days} après."
     return text

@@ -54,14 +54,29 @@ def claim_new(request):
 @buyer_required
 @require_safe
 def claim(request, claim_id: int):
-    found = get_object_or_404(_household_claims(request.buyer), pk=claim_id)
+    found = get_object_or_404(
+        _household_claims(request.buyer).select_related("survey_invitation__campaign"),
+        pk=claim_id,
+    )
     events = sav_selectors.claim_timeline(found)
+    # The after-intervention survey, to the buyer it was sent to (not to the household).
+    invitation = found.survey_invitation
+    if invitation is not None and invitation.buyer_id != request.buyer.pk:
+        invitation = None
+    now = timezone.now()
+    waiting = (
+        invitation is not None
+        and invitation.answered_at is None
+        and not invitation.is_expired(now)
+        and invitation.campaign.is_open(timezone.localdate(now))
+    )
     return render_space(
         request,
         "espace/claim.html",
         "claims",
         {"claim": found, "events": events, "photos": found.photos.all(),
-         "may_answer": found.status == Claim.Status.DONE},
+         "may_answer": found.status == Claim.Status.DONE,
+         "survey": invitation, "survey_waiting": waiting},
     )  # fmt: skip
 
 

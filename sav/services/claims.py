@@ -5,7 +5,8 @@ company, a date) → done → lifted (confirmed by the buyer, or after N days wi
 contested (→ assigned again) → closed. The transitions are `sav.rules.TRANSITIONS`; each step is
 a conditional UPDATE from the statuses it leaves (of two clicks, one wins and the other changes
 nothing), a `ClaimEvent` (when, who, comment), and for the steps that matter to the buyer, an
-e-mail through the outbox (`ClaimMessage`, queued once the transaction commits).
+e-mail through the outbox (`ClaimMessage`, queued once the transaction commits). Closing a
+lifted claim invites the buyer to the after-intervention survey (`sav.services.surveys`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sav.models import (
     Company,
     ServiceLevel,
 )
+from sav.services.surveys import claim_survey_invite
 
 KIND = "sav.claimmessage"
 
@@ -257,8 +259,12 @@ def claim_contest(*, claim: Claim, now: dt.datetime, user: User | None = None,
 
 
 def claim_close(*, claim: Claim, user: User, now: dt.datetime, comment: str = "") -> None:
-    _step(claim, "close", now=now, actor=ClaimEvent.Actor.STAFF, user=user, comment=comment,
-          email=False)  # fmt: skip
+    """Close a lifted (or refused) claim. Closing a lifted one invites its buyer to the
+    after-intervention survey when a campaign of it runs (`sav.services.surveys`)."""
+    with transaction.atomic():
+        _step(claim, "close", now=now, actor=ClaimEvent.Actor.STAFF, user=user, comment=comment,
+              email=False)  # fmt: skip
+        claim_survey_invite(claim=claim, now=now)
 
 
 def claims_lift_unanswered(*, now: dt.datetime) -> int:

@@ -15,7 +15,7 @@ from sav.forms import AssignForm, ClaimForm, CommentForm, RefuseForm
 from sav.models import Claim
 from sav.services import claims as services
 
-DETAIL_RELATED = ("lot__programme", "buyer", "company", "assignee")
+DETAIL_RELATED = ("lot__programme", "buyer", "company", "assignee", "survey_invitation__campaign")
 
 
 def claim_new(request, buyer_id: int):
@@ -41,13 +41,15 @@ def claim_detail(request, claim_id: int):
         pk=claim_id,
     )
     can_edit = request.user.may(Permission.EDIT, claim.cooperative)
+    today = timezone.localdate()
     return render(
         request,
         "sav/claim_detail.html",
         {
             "claim": claim,
             "events": selectors.claim_timeline(claim),
-            "today": timezone.localdate(),
+            "today": today,
+            "survey": selectors.claim_survey(claim, today),
             "can_edit": can_edit,
             "steps": _available_steps(claim) if can_edit else [],
             "assign": AssignForm(cooperative_id=claim.cooperative_id) if can_edit else None,

@@ -42,7 +42,8 @@ def test_the_first_step_offers_each_survey_as_a_link_to_its_own_form(client, sta
 
     links = re.findall(r'href="/enquetes/nouvelle/formulaire/\?type=([\w-]+)"', page)
     assert links == [
-        "triennale", "triennale-fichier", "etape", "nouvel-occupant", "nouvel-occupant-fichier",
+        "triennale", "triennale-fichier", "etape", "apres-intervention", "nouvel-occupant",
+        "nouvel-occupant-fichier",
     ]  # fmt: skip
     assert "Enquête d&#x27;étape clé du parcours" in page
 
@@ -143,6 +144,51 @@ def test_a_key_step_survey_is_created_with_its_step_and_says_when_buyers_are_inv
         "Campagne « Un mois après la livraison » créée. Une fois lancée, chaque acquéreur sera "
         "invité 31 jours après son étape."
     ]
+
+
+def test_an_after_intervention_survey_asks_neither_step_nor_delay_and_offers_its_template(
+    client, staff, programme_a
+):
+    page = page_of(client, "apres-intervention")
+
+    assert field_names(page) == {
+        "name", "questionnaire", "opens_on", "closes_on", "anonymous", "reminders", "programmes",
+    }  # fmt: skip
+    assert re.findall(r'<option value="(modele-[\w-]+)"', page) == ["modele-apres-intervention"]
+
+
+def test_an_after_intervention_survey_is_created_on_its_step_and_launched_without_invitations(
+    client, staff
+):
+    client.post(
+        new_url("apres-intervention"),
+        campaign_data(name="Après intervention", questionnaire="modele-apres-intervention",
+                      anonymous=None),
+    )  # fmt: skip
+    campaign = Campaign.objects.get()
+
+    response = client.post(reverse("campaign_launch", args=[campaign.pk]))
+
+    assert (campaign.kind, campaign.key_step, campaign.anonymous) == (
+        "key_step", "after_intervention", False,
+    )  # fmt: skip
+    assert [q.key for q in campaign.questionnaire.questions.all()] == ["satisfaction_intervention"]
+    assert flashes(response) == [
+        "Campagne « Après intervention » créée. Une fois lancée, chaque acquéreur sera invité "
+        "à la clôture de sa demande au service après-vente.",
+        "Campagne lancée : 0 invitation créée, aucun e-mail à envoyer pour l'instant. Chaque "
+        "acquéreur sera invité à la clôture de sa demande au service après-vente.",
+    ]
+
+
+def test_the_key_step_survey_does_not_offer_the_step_after_an_intervention(client, staff):
+    response = client.post(
+        new_url("etape"),
+        campaign_data(key_step="after_intervention", questionnaire="modele-apres-intervention"),
+    )
+
+    assert "key_step" in response.context["form"].errors
+    assert Campaign.objects.count() == 0
 
 
 def test_a_triennial_survey_is_created_on_an_existing_questionnaire_with_the_default_delay(
