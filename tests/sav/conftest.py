@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests import factories
+from tests.buyer.conftest import browser, phone  # noqa: F401  (fixtures of the browser tests)
 from tests.sav.factories import CompanyFactory
 
 PARIS = ZoneInfo("Europe/Paris")
