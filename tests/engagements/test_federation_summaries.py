@@ -148,3 +148,16 @@ def test_the_page_s_queries_do_not_grow_from_2_to_6_cooperatives(client, federat
 
     assert len(response.context["cooperatives"]) == 6
     assert with_six == with_two
+
+
+def test_the_page_lists_50_cooperatives_then_the_rest_on_the_next(client, federation_a, coop_a):
+    factories.CooperativeFactory.create_batch(50, federation=coop_a.federation)
+    client.force_login(federation_a)
+
+    first = client.get(reverse("federation_overview"))
+    second = client.get(reverse("federation_overview"), {"page": 2})
+
+    assert len(first.context["cooperatives"]) == 50
+    assert first.context["cooperatives"][0] == coop_a  # "Coop A" first by name
+    assert 'href="?page=2"' in first.content.decode()
+    assert len(second.context["cooperatives"]) == 1
