@@ -589,6 +589,7 @@ def campaign_export_rows(campaign: Campaign) -> Iterator[list[str]]:
         .order_by("section__position", "position", "pk")
     )
     labels = {q.pk: dict(scales.options_for(q)) for q in questions}
+    question_ids = [q.pk for q in questions]  # read once: `Model.pk` costs a call per access
     person = not campaign.anonymous
     header = ["réponse", "canal", "date", "nom", "prénom", "programme", "lot"] if person else []
     yield header + [q.key for q in questions]
@@ -620,7 +621,7 @@ def campaign_export_rows(campaign: Campaign) -> Iterator[list[str]]:
         if person:
             row += [str(pk), channels.get(channel, channel)]
             row += [day.isoformat() if day else "", last, first, programme, lot]
-        row += ["; ".join(values.get(q.pk, [])) for q in questions]
+        row += ["; ".join(values.get(question_id, ())) for question_id in question_ids]
         yield [safe_cell(cell) for cell in row]
 
 

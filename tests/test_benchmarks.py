@@ -86,3 +86,10 @@ def test_federation_bench_runs():
     out = run_bench("federation.py")
     assert "scorecard of one cooperative" in out
     assert "every page < 200 KB and < 300 ms:" in out
+
+
+def test_export_bench_runs():
+    out = run_bench("export.py")
+    assert "XLSX job, 200 responses: worker" in out
+    assert "CSV job, 200 responses: worker" in out
+    assert "CSV streamed from the request, 200 responses: first bytes after" in out

@@ -3,10 +3,10 @@ purging the files a day after they were built. Knows nothing of Celery:
 `enquetes.services.export_jobs` queues the builds.
 
 Memory stays flat whatever the number of responses: rows come from `campaign_export_rows` (two
-server-side cursors merged, nothing held back), go to a temporary file (openpyxl's write-only
-mode for XLSX, empty cells left out; `csv` for CSV) and only then to private storage. Only the
-XLSX's shared strings grow with the distinct texts. Building again from the start is harmless
-(the file is stored last, with its row): the sweep may queue one whose worker died.
+server-side cursors merged, nothing held back), go to a temporary file (`coopqualite.xlsx`, a
+streaming writer that leaves empty cells out; `csv` for CSV) and only then to private storage.
+Building again from the start is harmless (the file is stored last, with its row): the sweep
+may queue one whose worker died.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.core.files import File
 from coopqualite.jobs.models import Job
 from coopqualite.jobs.services import Progress
 from coopqualite.spreadsheets import CSV_DELIMITER, CSV_ENCODING
+from coopqualite.xlsx import xlsx_write
 from enquetes.models import Campaign, ExportJob, Response
 from enquetes.models.exports import EXPORT_LIFETIME
 from enquetes.selectors import campaign_export_rows
@@ -47,20 +48,7 @@ def _write_csv(rows: Iterable[list[str]], handle: IO[bytes], tick: Callable[[], 
 
 
 def _write_xlsx(rows: Iterable[list[str]], handle: IO[bytes], tick: Callable[[], None]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Réponses")
-    for row in rows:
-        # Control characters (a comment pasted from a word processor) are refused by the XLSX
-        # format: dropped. Looked for once per row, the rare row that has one is cleaned.
-        if ILLEGAL_CHARACTERS_RE.search("".join(row)):
-            row = [ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row]
-        # None, not "": an empty cell is then not written at all (smaller file, less memory).
-        sheet.append([cell or None for cell in row])
-        tick()
-    workbook.save(handle)
+    xlsx_write(rows, handle, sheet_name="Réponses", tick=tick)
 
 
 WRITERS = {ExportJob.Format.CSV: _write_csv, ExportJob.Format.XLSX: _write_xlsx}

@@ -35,9 +35,10 @@ HIDDEN_EXPORT = (
 )
 
 
-def csv_streams(campaign: Campaign) -> bool:
-    """Whether the CSV export of `campaign` streams from the request (else a worker builds it)."""
-    return completed_responses(campaign) <= settings.EXPORT_STREAM_MAX_RESPONSES
+def csv_streams(responses: int) -> bool:
+    """Whether the CSV export of a campaign of `responses` completed responses streams from the
+    request (else a worker builds it)."""
+    return responses <= settings.EXPORT_STREAM_MAX_RESPONSES
 
 
 def export_jobs_shown(user: User, campaign: Campaign) -> list[ExportJob] | None:
@@ -98,7 +99,7 @@ def export_csv(request, campaign_id: int):
     campaign = _exportable(request, campaign_id)
     if isinstance(campaign, HttpResponseRedirect):
         return campaign
-    if not csv_streams(campaign):
+    if not csv_streams(completed_responses(campaign)):
         limit = format_number(settings.EXPORT_STREAM_MAX_RESPONSES)
         messages.info(
             request,

@@ -40,7 +40,9 @@ def campaign_results_view(request, campaign_id: int):
             "timeline": timeline,
             "charts": result_charts(campaign, results, timeline, satisfaction),
             "exports": exports,
-            "csv_streams": exports is not None and csv_streams(campaign),
+            # The page reads the count of its results (up to a minute old while answers come
+            # in); the CSV view counts again before it streams.
+            "csv_streams": csv_streams(results.responses),
             "exports_running": any(job.unfinished for job in exports or ()),
         },
     )
