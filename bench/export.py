@@ -268,6 +268,10 @@ def main() -> None:
     run(args, env)
 
 
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
 def run(args, env: dict) -> None:
     from cooperatives.models import Cooperative, User
     from enquetes.models import Campaign, Response
@@ -296,9 +300,11 @@ def run(args, env: dict) -> None:
             f"{f['setup_kb'] / 1024:.0f} MB before the build); file {f['bytes'] / 1e6:.1f} MB"
         )
         if what == "xlsx":
-            ok = f["seconds"] < TARGET_SECONDS and peak_mb < TARGET_MB
+            # Both times judged: on a loaded machine the wall time counts the waits for a core.
             line += (
-                f" - targets < {TARGET_SECONDS} s and < {TARGET_MB} MB: {'met' if ok else 'MISSED'}"
+                f" - targets < {TARGET_SECONDS} s: CPU {verdict(f['cpu_s'] < TARGET_SECONDS)}, "
+                f"wall {verdict(f['seconds'] < TARGET_SECONDS)}; < {TARGET_MB} MB: "
+                f"{verdict(peak_mb < TARGET_MB)}"
             )
         print(line)
     f = measured(env, "stream", campaign_id)
