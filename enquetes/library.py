@@ -7,6 +7,8 @@ Each template: key, title, kind, key step, introduction, and sections of questio
 
 from typing import Any, TypedDict
 
+from enquetes.models.questionnaires import CONSENT_KEY
+
 # (key, text, type, theme, charter commitment number, required, extra)
 QuestionSpec = tuple[str, str, str, str, int | None, bool, Any]
 
@@ -22,6 +24,14 @@ class Template(TypedDict):
 
 # fmt: off
 S, YN, NPS, ONE, MANY, TEXT = "satisfaction", "yes_no", "nps", "single", "multiple", "text"
+
+# The last question of every shipped template: the consent the closed loop needs before a call
+# back (sav.services.callbacks). Not required (consent is given freely), never drawn in an
+# anonymous campaign (enquetes.models.questionnaires.CONSENT_KEY).
+CONSENT: QuestionSpec = (
+    CONSENT_KEY, "Acceptez-vous que la coopérative vous recontacte au sujet de vos réponses ?",
+    YN, "", None, False, None,
+)
 
 TRIENNIAL: Template = {
     "key": "triennale-acquereurs",
@@ -79,6 +89,7 @@ TRIENNIAL: Template = {
         ("Vos commentaires", [
             ("commentaire", "Souhaitez-vous ajouter quelque chose ?", TEXT, "commentaires",
              None, False, None),
+            CONSENT,
         ]),
     ],
 }
@@ -106,6 +117,7 @@ AFTER_RESERVATION: Template = {
                  ("espace_en_ligne", "Dans mon espace en ligne"), ("telephone", "Par téléphone"),
              ]),
             ("commentaire", "Une remarque ?", TEXT, "commentaires", None, False, None),
+            CONSENT,
         ]),
     ],
 }
@@ -136,6 +148,7 @@ AFTER_DELIVERY: Template = {
             ("copropriete", "L'aide apportée pour la mise en place de la copropriété vous "
              "satisfait-elle ?", S, "accompagnement", 7, False, None),
             ("commentaire", "Une remarque ?", TEXT, "commentaires", None, False, None),
+            CONSENT,
         ]),
     ],
 }
@@ -162,6 +175,7 @@ END_OF_PERFECT_COMPLETION: Template = {
             ("recommandation", "Sur une échelle de 0 à 10, recommanderiez-vous la coopérative à "
              "un proche ?", NPS, "recommandation", None, True, None),
             ("commentaire", "Une remarque ?", TEXT, "commentaires", None, False, None),
+            CONSENT,
         ]),
     ],
 }

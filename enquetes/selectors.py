@@ -235,6 +235,7 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     hidden = is_hidden(anonymous, total)
     questions = list(
         Question.objects.filter(questionnaire=campaign.questionnaire)
+        .asked(anonymous=anonymous)
         .select_related("section", "commitment")
         .prefetch_related("choices")
     )
@@ -587,6 +588,7 @@ def campaign_export_rows(campaign: Campaign) -> Iterator[list[str]]:
     whatever the number of rows: a streamed CSV or a worker's file)."""
     questions = list(
         Question.objects.filter(questionnaire=campaign.questionnaire)
+        .asked(anonymous=campaign.anonymous)
         .prefetch_related("choices")
         .order_by("section__position", "position", "pk")
     )

@@ -126,7 +126,10 @@ def response_save_page(
         else:
             with transaction.atomic():
                 if unchanged.update(answered_at=now, started_at=started, draft={}):
-                    every = snapshot_of(invitation.campaign.questionnaire).questions
+                    campaign = invitation.campaign
+                    every = snapshot_of(
+                        campaign.questionnaire, anonymous=campaign.anonymous
+                    ).questions
                     _response_create(invitation, every, draft, now=now, channel="web")
                     return draft
         _reload(invitation)

@@ -4,9 +4,13 @@ immutable values, with the HTML of each question not answered yet.
 This is the journey's only cache. A questionnaire is frozen when a campaign is launched with it
 and never changes afterwards (its questions cannot be edited any more, a change makes a new
 version), so the snapshot of a frozen questionnaire is kept per process, keyed by what makes it
-immutable: (questionnaire id, frozen_at). At most `SNAPSHOTS_MAX` are kept (least recently used
-first out); `snapshots_clear()` empties the cache. A questionnaire not frozen yet is read again
-on every call.
+immutable: (questionnaire id, frozen_at, anonymous). At most `SNAPSHOTS_MAX` are kept (least
+recently used first out); `snapshots_clear()` empties the cache. A questionnaire not frozen yet
+is read again on every call.
+
+A snapshot is the questionnaire as one kind of campaign asks it: an anonymous campaign never asks
+for the consent to be contacted back (`Question.objects.asked`); a section left without a
+question is no page.
 
 Nothing in a snapshot is an ORM object: nothing read from it can be changed for the next request.
 """
@@ -88,12 +92,12 @@ class Snapshot:
         return self.pages[number - 1] if 1 <= number <= len(self.pages) else None
 
 
-def snapshot_of(questionnaire: Questionnaire) -> Snapshot:
-    """The snapshot of `questionnaire`: from the cache if it is frozen (no query), else read
-    (two queries)."""
+def snapshot_of(questionnaire: Questionnaire, *, anonymous: bool) -> Snapshot:
+    """The snapshot of `questionnaire` as a campaign `anonymous` or not asks it: from the cache
+    if it is frozen (no query), else read (two queries)."""
     if questionnaire.frozen_at is None:
-        return _read(questionnaire.pk, None)
-    return _frozen(questionnaire.pk, questionnaire.frozen_at)
+        return _read(questionnaire.pk, None, anonymous)
+    return _frozen(questionnaire.pk, questionnaire.frozen_at, anonymous)
 
 
 def snapshots_clear() -> None:
@@ -102,14 +106,15 @@ def snapshots_clear() -> None:
 
 
 @functools.lru_cache(maxsize=SNAPSHOTS_MAX)
-def _frozen(questionnaire_id: int, frozen_at: dt.datetime) -> Snapshot:
-    return _read(questionnaire_id, frozen_at)
+def _frozen(questionnaire_id: int, frozen_at: dt.datetime, anonymous: bool) -> Snapshot:
+    return _read(questionnaire_id, frozen_at, anonymous)
 
 
-def _read(questionnaire_id: int, frozen_at: dt.datetime | None) -> Snapshot:
+def _read(questionnaire_id: int, frozen_at: dt.datetime | None, anonymous: bool) -> Snapshot:
     """Two queries: the questions with their sections, then their choices."""
     rows = list(
         Question.objects.filter(questionnaire_id=questionnaire_id)
+        .asked(anonymous=anonymous)
         .select_related("section")
         .prefetch_related("choices")
         .order_by("section__position", "section_id", "position", "pk")

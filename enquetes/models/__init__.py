@@ -7,6 +7,7 @@ from enquetes.models.campaigns import (
 )
 from enquetes.models.exports import ExportJob
 from enquetes.models.questionnaires import (
+    CONSENT_KEY,
     Choice,
     KeyStep,
     Question,
@@ -18,6 +19,7 @@ from enquetes.models.questionnaires import (
 from enquetes.models.responses import Answer, CampaignTally, Response, SealedResponse
 
 __all__ = [
+    "CONSENT_KEY",
     "Answer", "Campaign", "CampaignTally", "Choice", "ExportJob", "Invitation", "KeyStep",
     "Message",
     "PopulationImport", "PopulationImportJob", "Question", "Questionnaire", "Response",

@@ -152,6 +152,20 @@ class Section(models.Model):
         return self.title
 
 
+# The yes/no question "may the cooperative contact you back about your answers?" of the shipped
+# templates. Asked only in a nominative campaign: an anonymous campaign promised that nobody
+# would know who answered, so the question is never drawn there (`QuestionQuerySet.asked`), and
+# the closed loop (`sav.services.callbacks`) never reads an anonymous campaign anyway.
+CONSENT_KEY = "recontact"
+
+
+class QuestionQuerySet(TenantQuerySet):
+    def asked(self, *, anonymous: bool) -> QuestionQuerySet:
+        """The questions a campaign asks: all of them, but the consent to be contacted back in
+        an anonymous campaign."""
+        return self.exclude(key=CONSENT_KEY) if anonymous else self
+
+
 class Question(models.Model):
     class Type(models.TextChoices):
         SATISFACTION = "satisfaction", "Échelle de satisfaction (4 niveaux + ne sait pas)"
@@ -194,7 +208,7 @@ class Question(models.Model):
     )
     condition_values = models.JSONField("a reçu l'une des réponses", default=list, blank=True)
 
-    objects = TenantQuerySet.as_manager()
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "question"

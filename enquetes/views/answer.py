@@ -54,7 +54,9 @@ def survey_start(request, token: str):
     state = link_state(invitation, timezone.now())
     if invitation is None or state != LinkState.OPEN:
         return _state_page(request, invitation, state)
-    snapshot = snapshot_of(invitation.campaign.questionnaire)
+    snapshot = snapshot_of(
+        invitation.campaign.questionnaire, anonymous=invitation.campaign.anonymous
+    )
     values = saved_values(invitation)
     context = {
         "campaign": invitation.campaign,
@@ -76,7 +78,9 @@ def survey_page(request, token: str, number: int):
     state = link_state(invitation, timezone.now())
     if invitation is None or state != LinkState.OPEN:
         return _state_page(request, invitation, state)
-    snapshot = snapshot_of(invitation.campaign.questionnaire)
+    snapshot = snapshot_of(
+        invitation.campaign.questionnaire, anonymous=invitation.campaign.anonymous
+    )
     page = snapshot.page(number)
     if page is None:
         raise Http404

@@ -275,7 +275,9 @@ def response_entry(request, invitation_id: int):
         Invitation.objects.select_related("campaign__questionnaire"),
         pk=invitation_id,
     )
-    snapshot = snapshot_of(invitation.campaign.questionnaire)
+    snapshot = snapshot_of(
+        invitation.campaign.questionnaire, anonymous=invitation.campaign.anonymous
+    )
     form = ResponseEntryForm(request.POST or None, snapshot=snapshot)
     channel = ChannelForm(request.POST or None)
     # In an anonymous campaign the form is offered for anyone: refusing it at once would tell

@@ -4,9 +4,11 @@ contacted, opens a call-back in the after-sales inbox.
 The threshold is the cooperative's (`ServiceLevel`): an answer "Peu" or "Pas du tout satisfait"
 to a satisfaction question (`callback_unhappy`), a recommendation score at or below
 `callback_nps_max`, a comment (`callback_comment`). The consent is the answer "oui" to the
-yes/no question keyed `CONSENT_KEY`. The deadline is `callback_days` working days after the
-response was submitted. An anonymous campaign never opens one: its responses have no
-invitation, and the query asks for a nominative campaign and an invitation.
+yes/no question keyed `CONSENT_KEY` (the last question of the shipped templates, never drawn in
+an anonymous campaign). The deadline is `callback_days` working days after the response was
+submitted. An anonymous campaign never opens one, whatever its answers: the question is not
+asked there, its responses have no invitation, and the query asks for a nominative campaign and
+an invitation.
 
 Run by the daily work (`sav.services.daily`), idempotent: one call-back per response (a
 one-to-one row).
@@ -21,11 +23,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cooperatives.models import User
-from enquetes.models import Answer, Response
+from enquetes.models import CONSENT_KEY, Answer, Response
 from sav import rules
 from sav.models import CallBack, ServiceLevel
 
-CONSENT_KEY = "recontact"
 UNHAPPY = {"peu_satisfait", "pas_du_tout_satisfait"}
 LOOKBACK = dt.timedelta(days=60)
 

@@ -575,6 +575,36 @@ def test_in_a_named_campaign_the_submitted_response_keeps_its_invitation(
     assert saved.programme == programme_a
 
 
+CONSENT = "Acceptez-vous que la coopérative vous recontacte au sujet de vos réponses"
+
+
+def test_a_named_campaign_asks_for_the_consent_to_be_contacted_back_on_its_last_page(
+    client, coop_a, buyer_a
+):
+    campaign = make_campaign(coop_a, anonymous=False)
+    invitation = make_invitation(campaign, buyer_a)
+
+    last = client.get(page_url(invitation, 6)).content.decode()
+
+    assert CONSENT in last
+    assert f'name="q{questions_by_key(campaign)["recontact"].pk}"' in last
+
+
+def test_an_anonymous_campaign_never_asks_for_the_consent_and_ignores_a_forged_one(
+    client, invitation, questions
+):
+    consent = questions["recontact"]
+    pages = triennial_answers(questions)
+    pages[-1][f"q{consent.pk}"] = "oui"  # posted by hand: not a field of the page
+
+    assert CONSENT not in client.get(page_url(invitation, 6)).content.decode()
+    answer_pages(client, invitation, pages)
+    pool_flushed()
+
+    assert Response.objects.count() == 1
+    assert not Answer.objects.filter(question=consent).exists()
+
+
 def test_a_page_saved_after_an_anonymous_submission_is_refused(client, invitation, questions):
     pages = triennial_answers(questions)
     answer_pages(client, invitation, pages)

@@ -78,7 +78,7 @@ def frozen_questionnaire(cooperative, family: str) -> Questionnaire:
 
 def queries_of_snapshot(questionnaire: Questionnaire) -> int:
     with CaptureQueriesContext(connection) as queries:
-        snapshot_of(questionnaire)
+        snapshot_of(questionnaire, anonymous=False)
     return len(queries.captured_queries)
 
 
@@ -102,26 +102,26 @@ def test_a_questionnaire_not_frozen_is_read_every_time(coop_a):
 
 def test_the_snapshot_is_keyed_by_the_freezing_time(coop_a):
     questionnaire = frozen_questionnaire(coop_a, "gelé")
-    before = snapshot_of(questionnaire)
+    before = snapshot_of(questionnaire, anonymous=False)
     Question.objects.filter(questionnaire=questionnaire).update(text="Vraiment satisfait ?")
 
     questionnaire.frozen_at = timezone.now()  # what a freezing again would change
 
-    assert snapshot_of(questionnaire).questions[0].text == "Vraiment satisfait ?"
+    assert snapshot_of(questionnaire, anonymous=False).questions[0].text == "Vraiment satisfait ?"
     assert before.questions[0].text == "Satisfait ?"
 
 
 def test_at_most_64_snapshots_are_kept(coop_a):
     questionnaires = [frozen_questionnaire(coop_a, f"gelé-{i}") for i in range(65)]
     for questionnaire in questionnaires:
-        snapshot_of(questionnaire)
+        snapshot_of(questionnaire, anonymous=False)
 
     assert queries_of_snapshot(questionnaires[-1]) == 0
     assert queries_of_snapshot(questionnaires[0]) == 2  # the least recently used went out
 
 
 def test_a_snapshot_cannot_be_changed_by_the_code_that_reads_it(coop_a):
-    snapshot = snapshot_of(frozen_questionnaire(coop_a, "gelé"))
+    snapshot = snapshot_of(frozen_questionnaire(coop_a, "gelé"), anonymous=False)
     question = snapshot.questions[0]
 
     with pytest.raises(FrozenInstanceError):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from engagements.models import Commitment
 from enquetes.library import TEMPLATES
 from enquetes.models import Answer, Question, Questionnaire, Response, Section
-from enquetes.selectors import campaign_results
+from enquetes.selectors import campaign_export_rows, campaign_results
 from enquetes.services.questionnaires import (
     questionnaire_freeze,
     questionnaire_from_template,
@@ -547,3 +547,41 @@ def test_results_of_two_versions_of_a_family_compare_by_question_key(coop_a, tri
     assert by_key["satisfaction_globale"].previous_rate == 50.0
     assert by_key["satisfaction_globale"].change == 25.0
     assert by_key["qualite_logement"].previous_rate is None
+
+
+# The consent to be contacted back (the closed loop of after-sales) ------------------------------
+
+NOMINATIVE_TEMPLATES = [
+    "triennale-acquereurs", "apres-reservation", "apres-livraison", "fin-parfait-achevement",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("key", NOMINATIVE_TEMPLATES)
+def test_a_template_ends_with_the_optional_consent_to_be_contacted_back(coop_a, key):
+    questionnaire = questionnaire_from_template(cooperative=coop_a, template_key=key)
+
+    last = list(questionnaire.questions.all())[-1]
+    assert (last.key, last.type, last.required) == ("recontact", "yes_no", False)
+    assert last.text == (
+        "Acceptez-vous que la coopérative vous recontacte au sujet de vos réponses ?"
+    )
+    assert (last.theme, last.commitment) == ("", None)
+
+
+def test_an_anonymous_campaigns_results_and_export_leave_out_the_consent(coop_a):
+    questionnaire = questionnaire_from_template(
+        cooperative=coop_a, template_key="apres-reservation"
+    )
+    anonymous = campaign_create(cooperative=coop_a, questionnaire=questionnaire, anonymous=True)
+    nominative = campaign_create(cooperative=coop_a, questionnaire=questionnaire, anonymous=False)
+
+    def keys(campaign):
+        return [r.question.key for r in campaign_results(campaign).questions]
+
+    assert keys(anonymous) == [
+        "accueil_conseil", "clarte_contrat", "garanties_expliquees", "canal_prefere",
+        "commentaire",
+    ]  # fmt: skip
+    assert keys(nominative)[-1] == "recontact"
+    assert "recontact" not in next(campaign_export_rows(anonymous))
+    assert next(campaign_export_rows(nominative))[-1] == "recontact"

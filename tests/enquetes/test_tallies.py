@@ -212,7 +212,8 @@ def test_a_response_entered_after_the_closing_forgets_the_stored_counts(closed, 
     invitation = Invitation.objects.get(campaign=closed, answered_at=None)
 
     response_enter(
-        invitation=invitation, snapshot=snapshot_of(closed.questionnaire),
+        invitation=invitation,
+        snapshot=snapshot_of(closed.questionnaire, anonymous=closed.anonymous),
         answers={"satisfaction_globale": "tres_satisfait"}, channel="phone", user=staff_a,
         now=timezone.now(),
     )  # fmt: skip

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from enquetes.models import Answer, Campaign, Invitation, Question, Response
+from enquetes.models import Answer, Campaign, Invitation, Response
 from enquetes.services.questionnaires import questionnaire_from_template
 from sav.models import CallBack
 from sav.services.callbacks import callback_record, callbacks_open
@@ -20,11 +20,7 @@ def _response(coop, buyer, *, anonymous, nps="3", consent="oui"):
     questionnaire = questionnaire_from_template(
         cooperative=coop, template_key="fin-parfait-achevement"
     )
-    first = questionnaire.questions.first()
-    consent_q = Question.objects.create(
-        questionnaire=questionnaire, section=first.section, key="recontact", type="yes_no",
-        text="Acceptez-vous que la coopérative vous recontacte au sujet de vos réponses ?",
-    )  # fmt: skip
+    consent_q = questionnaire.questions.get(key="recontact")  # the template's last question
     campaign = Campaign.objects.create(
         cooperative=coop, questionnaire=questionnaire, name="Fin de parfait achèvement",
         kind="triennial", opens_on=dt.date(2026, 7, 1), closes_on=dt.date(2026, 8, 31),
