@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from cooperatives.models import User
-from sav.models import ClaimEvent, ServiceLevel
+from sav.models import CallBack, ClaimEvent, ServiceLevel
 
 if TYPE_CHECKING:
     from sav.selectors import DigestLine
@@ -51,13 +51,19 @@ def claim_update(event: ClaimEvent) -> EmailMultiAlternatives:
     return _build("claim_update", context, buyer.email)
 
 
-def claims_digest(user: User, lines: list[DigestLine], day: dt.date) -> EmailMultiAlternatives:
-    """To a person responsible for claims: those overdue or due today, with a link to each."""
+def claims_digest(
+    user: User, lines: list[DigestLine], callbacks: list[CallBack], day: dt.date
+) -> EmailMultiAlternatives:
+    """To a person responsible for claims and call-backs: those overdue or due today, with a
+    link to each."""
     context = {
         "user": user,
         "lines": lines,
+        "callbacks": callbacks,
+        "count": len(lines) + len(callbacks),
         "day": day,
-        "overdue": sum(line.overdue for line in lines),
+        "overdue": sum(line.overdue for line in lines)
+        + sum(callback.is_overdue(day) for callback in callbacks),
         "inbox_url": settings.SITE_URL + reverse("my_claims"),
         "site_url": settings.SITE_URL,
     }

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from cooperatives.models import Programme, User, interlocutor_choices
 from coopqualite.widgets import DateInput
+from engagements.models import Commitment
 from sav import rules
-from sav.models import Claim, Company
+from sav.models import CallBack, Claim, Company
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -135,3 +138,81 @@ class ServiceLevelForm(forms.Form):
     auto_lift_days = forms.IntegerField(
         label="Levée sans réponse de l'acquéreur après (jours)", min_value=3, max_value=90
     )
+
+
+class CallBackShowForm(forms.Form):
+    """Which call-backs the "Rappels" tab lists."""
+
+    show = forms.ChoiceField(
+        label="Afficher",
+        choices=[("pending", "À rappeler"), ("overdue", "En retard"), ("all", "Tous")],
+        required=False,
+    )
+
+    def value(self) -> str:
+        return (self.cleaned_data.get("show") if self.is_valid() else "") or "pending"
+
+
+class CallBackOutcomeForm(forms.Form):
+    """The outcome of a call-back; a claim or an action of the plan filed with it."""
+
+    outcome = forms.ChoiceField(
+        label="Issue du rappel", choices=CallBack.Outcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="Compte rendu de l'appel", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    # The claim of the outcome "claim"
+    category = forms.ChoiceField(
+        label="Catégorie de la réclamation", choices=[("", "—"), *rules.Category.choices],
+        required=False,
+    )  # fmt: skip
+    room = forms.CharField(label="Pièce", max_length=80, required=False)
+    description = forms.CharField(
+        label="Description du désordre", max_length=4000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    # The action of the outcome "action"
+    action_title = forms.CharField(
+        label="Intitulé de l'action", max_length=200, required=False,
+        help_text="Le plan d'actions est lu par le conseil et la fédération : ne nommez pas "
+        "l'acquéreur.",
+    )  # fmt: skip
+    action_commitment = forms.ModelChoiceField(
+        label="Engagement", queryset=Commitment.objects.none(), required=False,
+        empty_label="Aucun",
+    )  # fmt: skip
+    action_due_date = forms.DateField(label="Échéance", required=False, widget=DateInput())
+
+    def __init__(self, *args, cooperative_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        commitment = cast(forms.ModelChoiceField, self.fields["action_commitment"])
+        commitment.queryset = Commitment.objects.for_cooperative(cooperative_id)
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == CallBack.Outcome.CLAIM:
+            if not data.get("category"):
+                self.add_error("category", "Choisissez la catégorie de la réclamation.")
+            if not (data.get("description") or "").strip():
+                self.add_error("description", "Décrivez le désordre signalé.")
+        elif outcome == CallBack.Outcome.ACTION and not (data.get("action_title") or "").strip():
+            self.add_error("action_title", "Donnez un intitulé à l'action.")
+        return data
+
+    def claim_fields(self) -> dict | None:
+        data = self.cleaned_data
+        if data["outcome"] != CallBack.Outcome.CLAIM:
+            return None
+        return {k: data[k] for k in ("category", "room", "description")}
+
+    def action_fields(self) -> dict | None:
+        data = self.cleaned_data
+        if data["outcome"] != CallBack.Outcome.ACTION:
+            return None
+        return {
+            "title": data["action_title"], "commitment": data["action_commitment"],
+            "due_date": data["action_due_date"],
+        }  # fmt: skip

@@ -7,6 +7,9 @@ The rules of deadlines and guarantees are `sav.rules`; reserves of the delivery 
 acknowledged by e-mail (the report itself is the acknowledgement) and are left out of the
 acknowledgement share. The satisfaction after the intervention is read from the answers of the
 after-intervention survey (`sav.services.surveys`), by the rule of survey-fed figures.
+The closed loop's share counts the call-backs by their due day: a call
+recorded by then (whatever its outcome, "unreachable after several tries" included: the calls
+were made) is in time; one recorded later, or still owed after its due day, is not.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from engagements.sources import Figure, JourneyMetric, survey_figure
 from enquetes.library import AFTER_INTERVENTION_QUESTION
 from enquetes.models import KeyStep, SurveyKind
 from sav import rules
-from sav.models import Claim
+from sav.models import CallBack, Claim
 
 SAV_COMMITMENT = 6
 
@@ -129,6 +132,24 @@ def satisfaction_after_intervention(
     )
 
 
+def called_back_in_time(cooperative_id: int, start: dt.date, end: dt.date) -> Figure | None:
+    """Share of the unhappy respondents whose call-back fell due in the period who were called
+    back by its due day (a call-back still within its deadline is not counted yet)."""
+    today = timezone.localdate()
+    rows = (
+        CallBack.objects.for_cooperative(cooperative_id)
+        .filter(due__range=(start, end))
+        .values_list("due", "outcome_at")
+    )
+    due = kept = 0
+    for deadline, called in rows:
+        in_time = called is not None and _local(called) <= deadline
+        if in_time or deadline < today:
+            due += 1
+            kept += in_time
+    return Figure(_percent(kept, due), due) if due else None
+
+
 SAV_METRICS: dict[str, JourneyMetric] = {
     "sav_acknowledged_same_day": JourneyMetric(
         "Demandes SAV ayant reçu un accusé de réception le jour même", "%",
@@ -149,5 +170,9 @@ SAV_METRICS: dict[str, JourneyMetric] = {
     "sav_satisfaction_after_intervention": JourneyMetric(
         "Acquéreurs satisfaits de l'intervention (enquête après intervention)", "%",
         satisfaction_after_intervention, SAV_COMMITMENT,
+    ),
+    "sav_called_back_in_time": JourneyMetric(
+        "Acquéreurs mécontents rappelés dans le délai", "%",
+        called_back_in_time, SAV_COMMITMENT,
     ),
 }  # fmt: skip

@@ -12,10 +12,12 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from cooperatives.models import Buyer, Cooperative, Lot, TenantQuerySet
 from coopqualite.outbox.models import OutboxMessage, OutboxQuerySet
 from coopqualite.storage import private_storage
+from engagements.models import Action
 from sav import rules
 from sav.rules import Category, Guarantee, Status
 
@@ -361,17 +363,30 @@ class DigestMessage(OutboxMessage):
         ]
 
 
+class CallBackOutcome(models.TextChoices):
+    REACHED = "reached", "Joint, explications données"
+    SOLVED = "solved", "Joint, problème résolu"
+    CLAIM = "claim", "Transformé en réclamation SAV"
+    ACTION = "action", "Transformé en action du plan"
+    UNREACHABLE = "unreachable", "Injoignable après plusieurs essais"
+
+
+class CallBackQuerySet(TenantQuerySet):
+    def pending(self) -> CallBackQuerySet:
+        """No outcome recorded yet."""
+        return self.filter(outcome="")
+
+    def overdue(self, today: dt.date) -> CallBackQuerySet:
+        return self.filter(rules.callback_overdue_q(today))
+
+
 class CallBack(models.Model):
     """A call owed to an unhappy respondent of a nominative campaign who accepted to be
     contacted (`sav.services.callbacks`): opened in the after-sales inbox with its own deadline,
-    and its outcome recorded. Never for an anonymous campaign: its responses name nobody."""
+    assigned to the buyer's interlocutor, and its outcome recorded once (who, when; the claim or
+    the action it turned into). Never for an anonymous campaign: its responses name nobody."""
 
-    class Outcome(models.TextChoices):
-        REACHED = "reached", "Joint, explications données"
-        SOLVED = "solved", "Problème résolu"
-        CLAIM = "claim", "Transformé en réclamation SAV"
-        ACTION = "action", "Transformé en action du plan"
-        UNREACHABLE = "unreachable", "Injoignable après plusieurs essais"
+    Outcome = CallBackOutcome
 
     cooperative_path = "cooperative"
 
@@ -388,6 +403,10 @@ class CallBack(models.Model):
     reasons = models.CharField("motifs", max_length=600)
     opened_at = models.DateTimeField("ouvert le")
     due = models.DateField("à rappeler avant le")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="responsable",
+    )  # fmt: skip
     outcome = models.CharField("issue", max_length=20, choices=Outcome.choices, blank=True)
     outcome_at = models.DateTimeField("rappelé le", null=True, blank=True)
     outcome_by = models.ForeignKey(
@@ -399,23 +418,47 @@ class CallBack(models.Model):
         Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name="réclamation",
     )  # fmt: skip
+    action = models.ForeignKey(
+        Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="action du plan",
+    )  # fmt: skip
 
-    objects = TenantQuerySet.as_manager()
+    objects = CallBackQuerySet.as_manager()
 
     class Meta:
         verbose_name = "rappel d'un acquéreur mécontent"
         verbose_name_plural = "rappels d'acquéreurs mécontents"
         ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["cooperative", "outcome", "due"], name="callback_list")]
         constraints = [
             models.CheckConstraint(
                 name="callback_outcome_has_date",
                 condition=Q(outcome="") | Q(outcome_at__isnull=False),
                 violation_error_message="Une issue de rappel est datée.",
             ),
+            models.CheckConstraint(
+                name="callback_outcome_known",
+                condition=Q(outcome="") | Q(outcome__in=CallBackOutcome.values),
+                violation_error_message="Issue de rappel inconnue.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Rappel {self.pk}"
 
+    @property
+    def reference(self) -> str:
+        return f"RAP-{self.pk:06d}" if self.pk else "RAP"
+
     def is_overdue(self, today: dt.date) -> bool:
         return not self.outcome and self.due < today
+
+    def is_due_today(self, today: dt.date) -> bool:
+        return not self.outcome and self.due == today
+
+    def reason_list(self) -> list[str]:
+        return [reason for reason in self.reasons.split("\n") if reason]
+
+    def was_in_time(self) -> bool:
+        """Called back (any outcome, "unreachable" included: the call was made) by the due day."""
+        return self.outcome_at is not None and timezone.localdate(self.outcome_at) <= self.due

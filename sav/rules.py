@@ -245,3 +245,13 @@ def due_today_q(today: dt.date, prefix: str = "") -> Q:
         Q(**{f"{prefix}status__in": AWAITING_FOLLOW_UP, f"{prefix}follow_up_due": today})
         | Q(**{f"{prefix}status__in": AWAITING_PLANNING, f"{prefix}planning_due": today})
     )
+
+
+def callback_overdue_q(today: dt.date, prefix: str = "") -> Q:
+    """Call-backs still owed (no outcome) past their due day."""
+    return Q(**{f"{prefix}outcome": "", f"{prefix}due__lt": today})
+
+
+def callback_due_today_q(today: dt.date, prefix: str = "") -> Q:
+    """Call-backs still owed whose due day is today."""
+    return Q(**{f"{prefix}outcome": "", f"{prefix}due": today})

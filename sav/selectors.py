@@ -1,5 +1,6 @@
-"""The reads of the after-sales pages: the inbox and its filters, a claim's timeline, the lines
-of the daily digest, the export rows. Nothing written."""
+"""The reads of the after-sales pages: the inbox and its filters, a claim's timeline, the
+call-backs of the closed loop, the lines of the daily digest, the export rows. Nothing
+written."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from coopqualite.formats import format_date
 from enquetes.models import Campaign, KeyStep, Response, SurveyKind
 from enquetes.scales import DONT_KNOW, SATISFACTION
 from sav import rules
-from sav.models import Claim, ClaimEvent
+from sav.models import CallBack, CallBackQuerySet, Claim, ClaimEvent
 
 INBOX_RELATED = ("lot__programme", "buyer", "company", "assignee")
 
@@ -123,6 +124,31 @@ def digest_lines(user: User, today: dt.date) -> list[DigestLine]:
         due = claim.next_due()
         lines.append(DigestLine(claim, due, due is not None and due < today))
     return lines
+
+
+CALLBACK_RELATED = ("buyer__lot__programme", "assignee", "outcome_by")
+
+
+def callback_list(callbacks: CallBackQuerySet, *, show: str, today: dt.date) -> QuerySet[CallBack]:
+    """The call-backs of the inbox's "Rappels" tab: `show` "pending" (no outcome yet, the
+    default), "overdue" (pending past their due day) or "all"; the oldest deadline first, with
+    what a row shows."""
+    if show == "overdue":
+        callbacks = callbacks.overdue(today)
+    elif show != "all":
+        callbacks = callbacks.pending()
+    return callbacks.select_related(*CALLBACK_RELATED).order_by("due", "pk")
+
+
+def digest_callbacks(user: User, today: dt.date) -> list[CallBack]:
+    """The call-backs a person is responsible for that are overdue or due today, oldest first:
+    what their daily digest lists with their claims."""
+    return list(
+        CallBack.objects.filter(assignee=user, cooperative_id=user.cooperative_id or 0)
+        .filter(rules.callback_overdue_q(today) | rules.callback_due_today_q(today))
+        .select_related(*CALLBACK_RELATED)
+        .order_by("due", "pk")
+    )
 
 
 EXPORT_HEADER = [

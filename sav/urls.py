@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sav.views import claims, companies, inbox
+from sav.views import callbacks, claims, companies, inbox
 
 urlpatterns = [
     # The inbox
@@ -8,6 +8,14 @@ urlpatterns = [
     path("sav/mes-dossiers/", inbox.my_claims, name="my_claims"),
     path("sav/export.xlsx", inbox.claim_export, name="claim_export"),
     path("sav/affecter/", inbox.claims_bulk_assign, name="claims_bulk_assign"),
+    # The call-backs of the closed loop
+    path("sav/rappels/", callbacks.callback_list, name="callback_list"),
+    path("sav/rappels/<int:callback_id>/", callbacks.callback_detail, name="callback_detail"),
+    path(
+        "sav/rappels/<int:callback_id>/issue/",
+        callbacks.callback_outcome,
+        name="callback_outcome",
+    ),  # fmt: skip
     # One claim
     path("acquereurs/<int:buyer_id>/sav/nouvelle/", claims.claim_new, name="claim_new"),
     path("sav/<int:claim_id>/", claims.claim_detail, name="claim_detail"),

@@ -38,7 +38,7 @@ from enquetes.services.questionnaires import questionnaire_from_template
 from espace.services.documents import document_share
 from rapports.models import Report, ReportVersion
 from sav.companies import company_token
-from sav.models import Company
+from sav.models import CallBack, Company
 from sav.services.claims import claim_file
 from tests import factories
 
@@ -283,6 +283,9 @@ MATRIX = {
     "claim_refuse":              ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
     "claim_assign":              ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
     "claim_step":                ("405/302",   "405/302",   "405/403",   "405/403",   "login"),
+    "callback_list":             ("200",       "200",       "403",       "403",       "login"),
+    "callback_detail":           ("200",       "200",       "403",       "403",       "login"),
+    "callback_outcome":          ("405/200",   "405/200",   "405/403",   "405/403",   "login"),
     "company_list":              ("200",       "200",       "403",       "403",       "login"),
     "company_new":               ("200",       "200",       "403",       "403",       "login"),
     "company_detail":            ("200",       "200",       "403",       "403",       "login"),
@@ -397,6 +400,10 @@ def secret_a(coop_a, programme_a, staff_a):
         lot=answered_buyer.lot, buyer=answered_buyer, channel="phone", category="plumbing",
         description="Fuite", now=timezone.now(), user=staff_a,
     )  # fmt: skip
+    callback = CallBack.objects.create(
+        cooperative=coop_a, response=response, buyer=answered_buyer, opened_at=timezone.now(),
+        due=timezone.localdate(), reasons="Recommandation 2/10",
+    )  # fmt: skip
     report = Report.objects.create(cooperative=coop_a, year=2025, status="done", pages=1)
     buyer_import_job = BuyerImportJob.objects.create(
         cooperative=coop_a, preview_id=10**6, filename="b.csv", status="done",
@@ -412,6 +419,7 @@ def secret_a(coop_a, programme_a, staff_a):
     export_job.file.save("e.csv", ContentFile(b"nom\nAcquereur-Secret-A\n"))
     return {
         "claim_id": claim.pk,
+        "callback_id": callback.pk,
         "company_id": company.pk,
         "step": "acknowledge",
         "answer": "levee",

@@ -11,7 +11,11 @@ asked there, its responses have no invitation, and the query asks for a nominati
 an invitation.
 
 Run by the daily work (`sav.services.daily`), idempotent: one call-back per response (a
-one-to-one row).
+one-to-one row). The call-back goes to the buyer's interlocutor in charge (their daily digest
+lists it when due or overdue). Its outcome is recorded once (`callback_record`: the row locked,
+then a conditional UPDATE), with who and when; a call that turned into a claim files it
+(`sav.services.claims.claim_file`, channel "phone"), one that turned into an action of the plan
+creates it (`engagements.services.actions.action_create`), in the same transaction.
 """
 
 from __future__ import annotations
@@ -22,10 +26,13 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from cooperatives.models import User
+from cooperatives.models import Buyer, User
+from engagements.models import Action, Commitment
+from engagements.services.actions import action_create
 from enquetes.models import CONSENT_KEY, Answer, Response
 from sav import rules
-from sav.models import CallBack, ServiceLevel
+from sav.models import CallBack, Claim, ServiceLevel
+from sav.services.claims import claim_file
 
 UNHAPPY = {"peu_satisfait", "pas_du_tout_satisfait"}
 LOOKBACK = dt.timedelta(days=60)
@@ -43,7 +50,7 @@ def callback_reasons(response: Response, level: ServiceLevel) -> list[str]:
             if int(answer.value) <= level.callback_nps_max:
                 reasons.append(f"Recommandation {answer.value}/10")
         elif level.callback_comment and question.type == "text" and answer.text.strip():
-            reasons.append(f"Commentaire : « {answer.text.strip()[:200]} »")
+            reasons.append(f"Commentaire : « {' '.join(answer.text.split())[:200]} »")
     return reasons
 
 
@@ -61,9 +68,12 @@ def callbacks_open(*, now: dt.datetime) -> int:
         )
         .filter(Exists(consented))
         .exclude(pk__in=CallBack.objects.values("response_id"))
-        .select_related("campaign", "invitation")
+        .select_related(
+            "campaign", "invitation__buyer__interlocutor",
+            "invitation__buyer__lot__programme__interlocutor",
+        )
         .prefetch_related("answers__question")
-    )
+    )  # fmt: skip
     opened = 0
     levels: dict[int, ServiceLevel] = {}
     for response in responses:
@@ -73,14 +83,15 @@ def callbacks_open(*, now: dt.datetime) -> int:
         if not reasons:
             continue
         submitted = response.submitted_on or today
-        invitation = response.invitation
+        buyer = response.invitation.buyer if response.invitation else None
         with transaction.atomic():
             _, created = CallBack.objects.get_or_create(
                 response=response,
                 defaults={
                     "cooperative_id": cooperative_id,
-                    "buyer_id": invitation.buyer_id if invitation else None,
-                    "reasons": " ; ".join(reasons)[:600],
+                    "buyer": buyer,
+                    "assignee": buyer.interlocutor_in_charge if buyer else None,
+                    "reasons": "\n".join(reasons)[:600],
                     "opened_at": now,
                     "due": rules.working_days_add(submitted, level.callback_days),
                 },
@@ -89,12 +100,68 @@ def callbacks_open(*, now: dt.datetime) -> int:
     return opened
 
 
+class OutcomeRefused(Exception):
+    """The outcome cannot be recorded as asked (said in French)."""
+
+
 def callback_record(
-    *, callback: CallBack, outcome: str, note: str, user: User, now: dt.datetime
+    *,
+    callback: CallBack,
+    outcome: str,
+    note: str,
+    user: User,
+    now: dt.datetime,
+    claim_fields: dict | None = None,
+    action_fields: dict | None = None,
 ) -> bool:
-    """Record the outcome of the call (once: a conditional update)."""
-    return bool(
-        CallBack.objects.filter(pk=callback.pk, outcome="").update(
-            outcome=outcome, note=note, outcome_at=now, outcome_by=user
+    """Record the outcome of the call, once: False when an outcome was recorded already (by
+    someone else meanwhile), and nothing is written then.
+
+    `claim_fields` (category, room, description) file the claim of the outcome "claim";
+    `action_fields` (title, description, due_date, commitment) create the action of "action".
+    """
+    with transaction.atomic():
+        pending = (
+            CallBack.objects.select_for_update(of=("self",))
+            .filter(pk=callback.pk, outcome="")
+            .select_related("buyer__lot__programme")
+            .first()
         )
-    )
+        if pending is None:
+            return False
+        changes: dict = {"outcome": outcome, "note": note, "outcome_at": now, "outcome_by": user}
+        if outcome == CallBack.Outcome.CLAIM:
+            changes["claim"] = _claim_from(pending, claim_fields or {}, note, user, now)
+        elif outcome == CallBack.Outcome.ACTION:
+            changes["action"] = _action_from(pending, action_fields or {})
+        CallBack.objects.filter(pk=pending.pk, outcome="").update(**changes)
+    for field, value in changes.items():
+        setattr(callback, field, value)
+    return True
+
+
+def _claim_from(callback: CallBack, fields: dict, note: str, user: User, now: dt.datetime) -> Claim:
+    buyer: Buyer | None = callback.buyer
+    if buyer is None:
+        raise OutcomeRefused(
+            "L'acquéreur n'est plus dans le portail : aucune réclamation possible."
+        )
+    return claim_file(
+        lot=buyer.lot, buyer=buyer, channel="phone", category=fields["category"],
+        room=fields.get("room", ""), description=fields["description"], now=now, user=user,
+        comment=f"Suite au rappel {callback.reference}. {note}".strip(),
+    )  # fmt: skip
+
+
+def _action_from(callback: CallBack, fields: dict) -> Action:
+    commitment: Commitment | None = fields.get("commitment")
+    return action_create(
+        cooperative=callback.cooperative,
+        fields={
+            "title": fields["title"],
+            "description": f"Ouverte à la suite du rappel {callback.reference}.",
+            "iso_subject": "", "owner": None, "due_date": fields.get("due_date"),
+            "status": Action.Status.PLANNED, "progress_note": "",
+        },
+        commitments=[commitment] if commitment else [],
+    )  # fmt: skip

@@ -1,6 +1,7 @@
 """The daily work of after-sales, for the beat (`sav.periodic`) and the `sav_daily` command:
 lift the claims done without an answer, then write the digest of each person responsible for
-claims overdue or due today (one `DigestMessage` per person and working day, sent once)."""
+claims or call-backs overdue or due today (one `DigestMessage` per person and working day,
+sent once)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from coopqualite.outbox.services.dispatch import outbox_enqueue
 from sav import rules
-from sav.models import Claim, DigestMessage
+from sav.models import CallBack, Claim, DigestMessage
 from sav.services.callbacks import callbacks_open
 from sav.services.claims import claims_lift_unanswered
 
@@ -34,17 +35,24 @@ def digests_plan(*, now: dt.datetime) -> int:
     today = local.date()
     if not rules.is_working_day(today) or local.hour < DIGEST_FROM_HOUR:
         return 0
-    owed = (
-        Claim.objects.filter(rules.overdue_q(today) | rules.due_today_q(today))
+    owed = {
+        *Claim.objects.filter(rules.overdue_q(today) | rules.due_today_q(today))
         .filter(assignee__is_active=True)
         .exclude(assignee__email="")
         .order_by()  # the model's ordering would make DISTINCT return one row per claim
         .values_list("assignee_id", flat=True)
-        .distinct()
-    )
+        .distinct(),
+        *CallBack.objects.filter(
+            rules.callback_overdue_q(today) | rules.callback_due_today_q(today)
+        )
+        .filter(assignee__is_active=True)
+        .exclude(assignee__email="")
+        .values_list("assignee_id", flat=True)
+        .distinct(),
+    }
     with transaction.atomic():
         DigestMessage.objects.bulk_create(
-            [DigestMessage(user_id=pk, day=today) for pk in owed], ignore_conflicts=True
+            [DigestMessage(user_id=pk, day=today) for pk in sorted(owed)], ignore_conflicts=True
         )
         ids = list(
             DigestMessage.objects.filter(day=today, status=DigestMessage.Status.PENDING,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from coopqualite.outbox.kinds import Kind
 from sav.emails import claim_update, claims_digest
 from sav.models import ClaimMessage, DigestMessage
-from sav.selectors import digest_lines
+from sav.selectors import digest_callbacks, digest_lines
 
 
 def _build(message: ClaimMessage) -> EmailMultiAlternatives:
@@ -39,7 +39,8 @@ CLAIM_MESSAGES = Kind(
 
 
 def _build_digest(message: DigestMessage) -> EmailMultiAlternatives:
-    return claims_digest(message.user, digest_lines(message.user, message.day), message.day)
+    user, day = message.user, message.day
+    return claims_digest(user, digest_lines(user, day), digest_callbacks(user, day), day)
 
 
 def _digest_cancel_reason(message: DigestMessage, now: dt.datetime) -> str:
@@ -47,7 +48,9 @@ def _digest_cancel_reason(message: DigestMessage, now: dt.datetime) -> str:
         return "pas d'adresse e-mail"
     if message.day != timezone.localdate(now):
         return "récapitulatif d'un jour passé"
-    if not digest_lines(message.user, message.day):
+    if not digest_lines(message.user, message.day) and not digest_callbacks(
+        message.user, message.day
+    ):
         return "plus rien à signaler"
     return ""
 

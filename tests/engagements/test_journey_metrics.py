@@ -140,6 +140,7 @@ def test_the_journey_metrics_measure_commitments_3_4_5_and_6():
         "sav_median_days_to_lift": 6,
         "sav_lifted_within_perfect_completion": 6,
         "sav_satisfaction_after_intervention": 6,
+        "sav_called_back_in_time": 6,
     }
 
 

@@ -8,7 +8,10 @@ import time_machine
 
 from engagements.sources import JOURNEY_METRICS
 from sav.services import claims
+from sav.services.callbacks import callback_record
+from tests import factories
 from tests.sav.conftest import at
+from tests.sav.factories import callback_create
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +27,8 @@ def _file(buyer, now, channel="space"):
 
 def test_the_inbox_metrics_are_registered_with_the_indicator_sources():
     assert {"sav_acknowledged_same_day", "sav_followed_up_in_time", "sav_median_days_to_lift",
-            "sav_lifted_within_perfect_completion"} <= JOURNEY_METRICS.keys()  # fmt: skip
+            "sav_lifted_within_perfect_completion",
+            "sav_called_back_in_time"} <= JOURNEY_METRICS.keys()  # fmt: skip
     assert JOURNEY_METRICS["sav_followed_up_in_time"].commitment == 6
 
 
@@ -70,3 +74,44 @@ def test_the_median_days_to_lift_reads_the_claims_lifted_in_the_period(
     figure = JOURNEY_METRICS["sav_median_days_to_lift"].compute(coop_a.pk, *JULY)
 
     assert (figure.value, figure.base) == (Decimal("15.0"), 2)
+
+
+# The closed loop: unhappy respondents called back within the deadline --------------------------
+
+
+def test_the_share_called_back_in_time_counts_late_and_forgotten_calls_not_running_ones(
+    programme_a, staff_a, coop_a
+):
+    buyers = [
+        factories.BuyerFactory(lot=factories.LotFactory(programme=programme_a)) for _ in range(7)
+    ]
+    in_time = [callback_create(b, due=dt.date(2026, 7, 10)) for b in buyers[:3]]
+    late = callback_create(buyers[3], due=dt.date(2026, 7, 10))
+    callback_create(buyers[4], due=dt.date(2026, 7, 20))  # forgotten: still owed on 29 July
+    callback_create(buyers[5], due=dt.date(2026, 7, 31))  # still running on 29 July
+    callback_create(buyers[6], due=dt.date(2026, 6, 30))  # another period
+    for callback, day in [*((c, 10) for c in in_time), (late, 13)]:
+        callback_record(callback=callback, outcome="reached", note="", user=staff_a,
+                        now=at(2026, 7, day, 18))  # fmt: skip
+
+    with time_machine.travel(at(2026, 7, 29), tick=False):
+        figure = JOURNEY_METRICS["sav_called_back_in_time"].compute(coop_a.pk, *JULY)
+
+    assert (figure.value, figure.base) == (Decimal("60.0"), 5)
+
+
+def test_an_unreachable_buyer_called_by_the_due_day_counts_as_called_back(
+    delivered_buyer, staff_a, coop_a
+):
+    callback = callback_create(delivered_buyer, due=dt.date(2026, 7, 10))
+    callback_record(callback=callback, outcome="unreachable", note="Trois essais", user=staff_a,
+                    now=at(2026, 7, 9))  # fmt: skip
+
+    with time_machine.travel(at(2026, 7, 29), tick=False):
+        figure = JOURNEY_METRICS["sav_called_back_in_time"].compute(coop_a.pk, *JULY)
+
+    assert (figure.value, figure.base) == (Decimal("100.0"), 1)
+
+
+def test_no_call_back_due_in_the_period_gives_no_figure(coop_a):
+    assert JOURNEY_METRICS["sav_called_back_in_time"].compute(coop_a.pk, *JULY) is None
