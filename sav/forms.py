@@ -138,6 +138,17 @@ class ServiceLevelForm(forms.Form):
     auto_lift_days = forms.IntegerField(
         label="Levée sans réponse de l'acquéreur après (jours)", min_value=3, max_value=90
     )
+    # The closed loop's threshold: which answers of a nominative survey open a call-back (when
+    # the buyer accepted to be contacted back).
+    callback_unhappy = forms.BooleanField(
+        label="Rappeler après « Peu » ou « Pas du tout satisfait »", required=False
+    )
+    callback_nps_max = forms.IntegerField(
+        label="Rappeler après une recommandation inférieure ou égale à (sur 10)",
+        min_value=0, max_value=10, required=False,
+        help_text="Laissez vide pour ne pas rappeler selon la note de recommandation.",
+    )  # fmt: skip
+    callback_comment = forms.BooleanField(label="Rappeler après tout commentaire", required=False)
 
 
 class CallBackShowForm(forms.Form):

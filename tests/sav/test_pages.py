@@ -200,3 +200,17 @@ def test_the_director_sets_the_cooperative_s_deadlines(client, director_a, coop_
 
     level = ServiceLevel.of(coop_a.pk)
     assert (level.follow_up_days, level.planning_days, level.auto_lift_days) == (2, 10, 20)
+
+
+def test_the_director_sets_which_answers_open_a_call_back(client, director_a, coop_a):
+    client.force_login(director_a)
+
+    client.post(reverse("service_level"), {
+        "follow_up_days": 3, "planning_days": 15, "callback_days": 5, "auto_lift_days": 15,
+        "callback_nps_max": 4, "callback_comment": "on",
+    })  # fmt: skip
+
+    level = ServiceLevel.of(coop_a.pk)
+    assert (level.callback_unhappy, level.callback_nps_max, level.callback_comment) == (
+        False, 4, True,
+    )  # fmt: skip
