@@ -13,7 +13,7 @@ from chantiers.models import LetterMessage
 from cooperatives.models import Buyer, DeliveryAnnouncement
 from coopqualite.formats import format_date, format_datetime
 from enquetes.models import Answer, Invitation
-from sav.models import Claim, ClaimEvent
+from sav.models import CallBack, Claim, ClaimEvent
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,6 +114,11 @@ def buyer_sections(buyer: Buyer) -> list[Section]:
             "reclamations_etapes", "Étapes des réclamations",
             ClaimEvent.objects.filter(claim__buyer=buyer).order_by("at"),
             ["at", "kind", "comment"],
+        ),
+        _section(
+            "rappels", "Rappels après vos réponses aux enquêtes",
+            CallBack.objects.filter(buyer=buyer).order_by("opened_at"),
+            ["opened_at", "reasons", "due", "outcome", "outcome_at", "note"],
         ),
         _section(
             "lettres", "Lettres de chantier envoyées",

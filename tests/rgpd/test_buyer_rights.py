@@ -3,6 +3,7 @@ on request keeping the figures, and the record of every export of buyers' person
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -15,9 +16,11 @@ from cooperatives.models import Buyer
 from coopqualite.models import PersonalDataExport
 from enquetes.models import Answer, Invitation, Question, Response
 from enquetes.selectors import campaign_results
+from sav.services.callbacks import callback_record
 from tests import factories
 from tests.enquetes.exports import export_asked
 from tests.enquetes.factories import campaign_create
+from tests.sav.factories import callback_create
 
 
 @pytest.fixture
@@ -78,6 +81,19 @@ def test_the_export_holds_the_buyer_their_history_and_their_answers(
     ]  # fmt: skip
     assert archive.read("acquereur.csv").decode("utf-8-sig").startswith("nom;prénom;e-mail")
     assert archive.read("donnees.pdf").startswith(b"%PDF")
+
+
+def test_the_export_holds_the_call_backs_after_the_buyers_answers(client, staff_a, buyer):
+    callback = callback_create(buyer, due=dt.date(2026, 7, 17), reasons="Recommandation 2/10")
+    callback_record(callback=callback, outcome="solved", note="Rassurée.", user=staff_a,
+                    now=timezone.now())  # fmt: skip
+    client.force_login(staff_a)
+
+    rows = json.loads(exported(client, buyer).read("donnees.json"))["rappels"]
+
+    assert [
+        (r["motifs"], r["à rappeler avant le"], r["issue"], r["compte rendu"]) for r in rows
+    ] == [("Recommandation 2/10", "17 juillet 2026", "Joint, problème résolu", "Rassurée.")]
 
 
 def test_an_export_of_a_buyer_is_recorded_for_the_director(client, staff_a, director_a, buyer):
