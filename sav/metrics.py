@@ -136,15 +136,15 @@ def called_back_in_time(cooperative_id: int, start: dt.date, end: dt.date) -> Fi
     """Share of the unhappy respondents whose call-back fell due in the period who were called
     back by its due day (a call-back still within its deadline is not counted yet)."""
     today = timezone.localdate()
-    rows = (
+    callbacks = (
         CallBack.objects.for_cooperative(cooperative_id)
         .filter(due__range=(start, end))
-        .values_list("due", "outcome_at")
+        .only("due", "outcome_at")
     )
     due = kept = 0
-    for deadline, called in rows:
-        in_time = called is not None and _local(called) <= deadline
-        if in_time or deadline < today:
+    for callback in callbacks:
+        in_time = callback.was_in_time()
+        if in_time or callback.due < today:
             due += 1
             kept += in_time
     return Figure(_percent(kept, due), due) if due else None
