@@ -212,6 +212,23 @@ def test_a_buyer_answers_the_whole_survey_on_a_phone(
     journey.assert_accessible()
 
 
+def test_a_named_campaigns_last_page_asks_the_consent_accessibly_on_a_phone(
+    transactional_db, live_server, phone, coop_a, buyer_a
+):
+    campaign = make_campaign(coop_a, anonymous=False)
+    invitation = make_invitation(campaign, buyer_a)
+    q = questions_by_key(campaign)
+    journey = Journey(phone, live_server.url)
+
+    journey.goto(reverse("survey_page", args=[invitation.token, 6]))
+    journey.choose(q["recontact"], "oui")
+    journey.audit("last page with the consent")
+
+    journey.assert_accessible()
+    legend = phone.locator("fieldset", has=phone.locator(f'input[name="q{q["recontact"].pk}"]'))
+    assert "recontacte au sujet de vos réponses" in legend.locator("legend").inner_text()
+
+
 def test_the_state_pages_of_a_link_are_accessible(
     transactional_db, live_server, phone, coop_a, buyer_a
 ):
