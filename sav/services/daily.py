@@ -47,6 +47,7 @@ def digests_plan(*, now: dt.datetime) -> int:
         )
         .filter(assignee__is_active=True)
         .exclude(assignee__email="")
+        .order_by()
         .values_list("assignee_id", flat=True)
         .distinct(),
     }
