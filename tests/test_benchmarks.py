@@ -93,3 +93,11 @@ def test_export_bench_runs():
     assert "XLSX job, 200 responses: worker" in out
     assert "CSV job, 200 responses: worker" in out
     assert "CSV streamed from the request, 200 responses: first bytes after" in out
+
+
+def test_sav_inbox_bench_runs():
+    if not shutil.which("wrk"):
+        skip_or_fail("wrk manque (apt-get install wrk)")
+    out = run_bench("sav_inbox.py")
+    assert "slowest p50:" in out
+    assert "queries per page: constant" in out

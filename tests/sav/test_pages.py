@@ -48,6 +48,24 @@ def test_the_inbox_runs_the_same_number_of_queries_for_1_and_10_claims(
     assert len(ten) == len(one)
 
 
+def test_my_claims_runs_the_same_number_of_queries_for_1_and_10_claims(
+    client, staff_a, programme_a, company_a
+):
+    client.force_login(staff_a)
+    mine = Claim.objects.filter(lot__programme=programme_a)
+    _claims(programme_a, 1, now=at(2026, 7, 10))
+    mine.update(assignee=staff_a, company=company_a)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("my_claims"))
+    _claims(programme_a, 9, now=at(2026, 7, 10))
+    mine.update(assignee=staff_a, company=company_a)
+    with CaptureQueriesContext(connection) as ten:
+        response = client.get(reverse("my_claims"))
+
+    assert response.context["page"].paginator.count == 10
+    assert len(ten) == len(one)
+
+
 def test_the_overdue_filter_keeps_the_claims_past_their_deadline(client, staff_a, programme_a):
     client.force_login(staff_a)
     late = _claims(programme_a, 1, now=at(2026, 7, 1))[0]  # follow-up due 6 July
