@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.utils.safestring import SafeString, mark_safe
 
 from coopqualite.templatetags.french import format_number
-from enquetes.answering.drawing import TEXT_MAX, first_id, question_html, shown
+from enquetes.answering.drawing import TEXT_MAX, first_id, question_html, shown, with_answer
 from enquetes.answering.snapshot import Page, QuestionSnapshot, Snapshot, Value
 
 CHOOSE = "Choisissez une réponse."
@@ -108,12 +108,15 @@ def page_html(
     errors: Mapping[int, str],
 ) -> SafeString:
     """The questions of the page asked after the saved answers `earlier`, showing the answers
-    `given` (saved or posted) and the errors. A question without either is the snapshot's."""
+    `given` (saved or posted) and the errors. A question without either is the snapshot's; one
+    with an answer and no error, the snapshot's with the answer put in."""
     parts = []
     for question in page.asked(earlier):
         value, error = given.get(question.pk), errors.get(question.pk, "")
         if not value and not error:
             parts.append(page.blank_html[question.pk])
+        elif not error:
+            parts.append(with_answer(page.blank_html[question.pk], question, value))
         else:
             here = page.conditioned_here(question)
             parts.append(question_html(shown(question, conditioned_here=here, given=value,

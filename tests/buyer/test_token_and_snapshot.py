@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import FrozenInstanceError
 
 import pytest
@@ -13,10 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cooperatives.models import Cooperative
+from enquetes.answering.drawing import question_html, shown, with_answer
 from enquetes.answering.snapshot import snapshot_of, snapshots_clear
 from enquetes.answering.tokens import invitation_from_token
 from enquetes.models import Campaign, Invitation, Question, Questionnaire, Section
-from tests.buyer.conftest import make_campaign, make_invitation
+from enquetes.services.questionnaires import questionnaire_from_template
+from tests.buyer.conftest import make_campaign, make_invitation, questions_by_key
 
 
 def every_field(instance) -> dict:
@@ -141,3 +144,56 @@ def test_a_page_of_a_frozen_questionnaire_costs_one_query_once_read(client, coop
 
     assert response.status_code == 200
     assert len(queries.captured_queries) == 1
+
+
+# A returning buyer's page ------------------------------------------------------------------------
+
+
+def answers_to_try(question) -> list[list[str] | str]:
+    if question.type == "text":
+        return ['Bien <b>"reçu"</b> & merci', "Une ligne\npuis une autre"]
+    values = [value for value, _ in question.options]
+    return (
+        [values[:1], values[-1:], values[1:3]]
+        if question.type == "multiple"
+        else [values[:1], values[-1:], values[-1]]
+    )
+
+
+@pytest.mark.parametrize("template_key", ["triennale-acquereurs", "apres-reservation"])
+def test_an_answered_question_is_drawn_from_its_blank_html_as_the_template_draws_it(
+    coop_a, template_key
+):
+    snapshot = snapshot_of(
+        questionnaire_from_template(cooperative=coop_a, template_key=template_key)
+    )
+    for page in snapshot.pages:
+        for question in page.questions:
+            blank = page.blank_html[question.pk]
+            for given in answers_to_try(question):
+                here = page.conditioned_here(question)
+                drawn = question_html(shown(question, conditioned_here=here, given=given))
+                assert drawn != blank
+                assert with_answer(blank, question, given) == drawn, (question.key, given)
+
+
+def test_a_returning_buyers_page_shows_the_saved_answers_for_one_query(client, coop_a, buyer_a):
+    campaign = make_campaign(coop_a)
+    Questionnaire.objects.filter(pk=campaign.questionnaire_id).update(frozen_at=timezone.now())
+    q = questions_by_key(campaign)
+    draft = {
+        str(q["rapport_qualite_prix"].pk): ["assez_satisfait"],
+        str(q["recommandation"].pk): ["9"],
+        str(q["points_forts"].pk): ["prix", "quartier"],
+    }
+    invitation = make_invitation(campaign, buyer_a, draft=draft)
+    url = reverse("survey_page", args=[invitation.token, 5])
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert len(queries.captured_queries) == 1
+    checked = re.findall(r'value="([^"]+)" id="[^"]+" checked>', response.content.decode())
+    assert checked == ["assez_satisfait", "9", "prix", "quartier"]
