@@ -4,11 +4,13 @@ from django.urls import include, path
 
 from cooperatives.forms import PasswordResetRequestForm
 from coopqualite import views
+from enquetes.urls import buyer_urlpatterns
 
 admin.site.site_header = "Coopqualité — administration"
 admin.site.site_title = "Coopqualité"
 
 urlpatterns = [
+    path("", include(buyer_urlpatterns)),  # first: see enquetes/urls.py
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),

@@ -2,13 +2,18 @@ from django.urls import path
 
 from enquetes.views import answer, campaigns, exports, questionnaires, results
 
-urlpatterns = [
-    # Buyers (public, by token)
+# Buyers (public, by token): included by coopqualite/urls.py before every other pattern, so
+# that the portal's most requested pages resolve without trying each staff pattern first (after
+# them, resolving a survey page took about as long as drawing it).
+buyer_urlpatterns = [
     path("r/<str:token>/", answer.survey_start, name="survey_start"),
     path("r/<str:token>/page/<int:number>/", answer.survey_page, name="survey_page"),
     path("r/<str:token>/merci/", answer.survey_thanks, name="survey_thanks"),
     path("d/<str:token>/", answer.unsubscribe, name="unsubscribe"),
-    # Staff
+]
+
+# Staff
+urlpatterns = [
     path("enquetes/", campaigns.campaign_list, name="campaign_list"),
     path("enquetes/nouvelle/", campaigns.campaign_new, name="campaign_new"),
     path("enquetes/nouvelle/formulaire/", campaigns.campaign_new_form, name="campaign_new_form"),

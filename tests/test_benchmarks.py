@@ -56,8 +56,10 @@ def test_answering_bench_runs():
     if not shutil.which("wrk"):
         skip_or_fail("wrk manque (apt-get install wrk)")
     out = run_bench("survey_answering.py")
-    assert "GET survey/bare (medians):" in out
-    assert "POST survey/bare (medians):" in out
+    assert "ours/floor (medians), and ours/bare:" in out
+    for line in ("first visit GET", "returning GET", "survey POST"):
+        assert f"  {line} " in out
+    assert "queries, returning GET of each triennial page: [1, 1, 1, 1, 1, 1]" in out
 
 
 def test_sending_bench_runs():

@@ -21,11 +21,12 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):  # public pages: user not even read
+            return None
         user = request.user
         if (
             not user.is_authenticated
             or user.is_verified()
-            or not getattr(view_func, "login_required", True)  # public pages
             or request.resolver_match.url_name in EXEMPT_URL_NAMES
         ):
             return None
