@@ -8,6 +8,7 @@ from cooperatives.models import User
 from coopqualite.celery import app as celery_app
 from coopqualite.storage import private_storage
 from engagements.services.charter import commitments_create_charter
+from enquetes.answering.frames import frames_clear
 from enquetes.answering.snapshot import snapshots_clear
 from tests import factories
 from tests.services import celery_worker, redis_url_or_skip  # noqa: F401  (fixtures)
@@ -37,10 +38,13 @@ def _test_settings(settings):
 
 @pytest.fixture(autouse=True)
 def _forget_snapshots():
-    """Rolled-back tests may reuse ids (SQLite): no questionnaire snapshot survives a test."""
+    """Rolled-back tests may reuse ids (SQLite): no questionnaire snapshot or page frame survives
+    a test."""
     snapshots_clear()
+    frames_clear()
     yield
     snapshots_clear()
+    frames_clear()
 
 
 @pytest.fixture(autouse=True)

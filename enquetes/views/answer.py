@@ -8,7 +8,7 @@ Pages are served with noindex and no-store.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,6 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from enquetes.answering.forms import answers_clean, error_links, page_html, posted_values
+from enquetes.answering.frames import TEMPLATE as FRAME_TEMPLATE
+from enquetes.answering.frames import framed_page_html, page_context
 from enquetes.answering.saving import (
     AlreadyAnswered,
     first_unfinished_page,
@@ -104,16 +106,21 @@ def survey_page(request, token: str, number: int):
 
 
 def _page(request, invitation, token, snapshot, page, saved, given, errors):
-    context = {
-        "campaign": invitation.campaign,
-        "token": token,
-        "page": page,
-        "pages": snapshot.pages,
-        "is_last": page.number == len(snapshot.pages),
-        "questions_html": page_html(page, earlier=saved, given=given, errors=errors),
-        "errors": error_links(page, errors),
-    }
-    return _noindex(render(request, "buyer/page.html", context))
+    """The page: without errors, its frame filled in (`enquetes.answering.frames`); with
+    errors, drawn in full."""
+    questions_html = page_html(page, earlier=saved, given=given, errors=errors)
+    campaign = invitation.campaign
+    if not errors:
+        html = framed_page_html(
+            request, campaign=campaign, token=token, snapshot=snapshot, page=page,
+            questions_html=questions_html,
+        )  # fmt: skip
+        return _noindex(HttpResponse(html))
+    context = page_context(
+        campaign=campaign, token=token, snapshot=snapshot, page=page,
+        questions_html=questions_html, errors=error_links(page, errors),
+    )  # fmt: skip
+    return _noindex(render(request, FRAME_TEMPLATE, context))
 
 
 @login_not_required

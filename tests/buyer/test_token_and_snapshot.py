@@ -9,12 +9,15 @@ from dataclasses import FrozenInstanceError
 import pytest
 from django.db import connection
 from django.forms.models import model_to_dict
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cooperatives.models import Cooperative
 from enquetes.answering.drawing import question_html, shown, with_answer
+from enquetes.answering.forms import page_html
+from enquetes.answering.frames import TEMPLATE, framed_page_html, page_context
 from enquetes.answering.snapshot import snapshot_of, snapshots_clear
 from enquetes.answering.tokens import invitation_from_token
 from enquetes.models import Campaign, Invitation, Question, Questionnaire, Section
@@ -197,3 +200,41 @@ def test_a_returning_buyers_page_shows_the_saved_answers_for_one_query(client, c
     assert len(queries.captured_queries) == 1
     checked = re.findall(r'value="([^"]+)" id="[^"]+" checked>', response.content.decode())
     assert checked == ["assez_satisfait", "9", "prix", "quartier"]
+
+
+# The page's frame -------------------------------------------------------------------------------
+
+
+def without_csrf_value(html: str) -> str:
+    """The page with its CSRF token's value blanked (masked afresh at each drawing)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html)
+
+
+def test_a_page_filled_into_its_frame_reads_as_the_page_drawn_in_full(rf, coop_a, buyer_a):
+    campaign = make_campaign(coop_a)
+    Questionnaire.objects.filter(pk=campaign.questionnaire_id).update(frozen_at=timezone.now())
+    q = questions_by_key(campaign)
+    draft = {q["qualite_logement"].pk: ["assez_satisfait"], q["commentaire"].pk: "<b>Merci</b>"}
+    invitation = invitation_from_token(make_invitation(campaign, buyer_a).token)
+    snapshot = snapshot_of(invitation.campaign.questionnaire)
+    for page in snapshot.pages:
+        html = page_html(page, earlier=draft, given=draft, errors={})
+        args = {"campaign": invitation.campaign, "token": invitation.token, "snapshot": snapshot,
+                "page": page, "questions_html": html}  # fmt: skip
+        request = rf.get("/")
+
+        framed = framed_page_html(request, **args)
+        full = render_to_string(TEMPLATE, page_context(**args, errors=[]), rf.get("/"))
+
+        assert without_csrf_value(framed) == without_csrf_value(full), page.number
+        assert 'name="csrfmiddlewaretoken" value="' in framed
+
+
+def test_a_renamed_cooperative_shows_its_new_name_at_the_next_page(client, coop_a, buyer_a):
+    campaign = make_campaign(coop_a)
+    Questionnaire.objects.filter(pk=campaign.questionnaire_id).update(frozen_at=timezone.now())
+    url = reverse("survey_page", args=[make_invitation(campaign, buyer_a).token, 1])
+    client.get(url)
+    Cooperative.objects.filter(pk=coop_a.pk).update(name="Coopérative Renommée")
+
+    assert "Coopérative Renommée" in client.get(url).content.decode()
