@@ -1,12 +1,12 @@
 """The questionnaire as the buyer answers it: pages, questions and their options as plain
 immutable values, with the HTML of each question not answered yet.
 
-This is the journey's only cache. A questionnaire is frozen when a campaign is launched with it
-and never changes afterwards (its questions cannot be edited any more, a change makes a new
-version), so the snapshot of a frozen questionnaire is kept per process, keyed by what makes it
-immutable: (questionnaire id, frozen_at, anonymous). At most `SNAPSHOTS_MAX` are kept (least
-recently used first out); `snapshots_clear()` empties the cache. A questionnaire not frozen yet
-is read again on every call.
+This is one of the journey's two caches (the other: `frames`). A questionnaire is frozen when a
+campaign is launched with it and never changes afterwards (its questions cannot be edited any
+more, a change makes a new version), so the snapshot of a frozen questionnaire is kept per
+process, keyed by what makes it immutable: (questionnaire id, frozen_at, anonymous). At most
+`SNAPSHOTS_MAX` are kept (least recently used first out); `snapshots_clear()` empties the cache.
+A questionnaire not frozen yet is read again on every call.
 
 A snapshot is the questionnaire as one kind of campaign asks it: an anonymous campaign never asks
 for the consent to be contacted back (`Question.objects.asked`); a section left without a
