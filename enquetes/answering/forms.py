@@ -113,14 +113,14 @@ def page_html(
     parts = []
     for question in page.asked(earlier):
         value, error = given.get(question.pk), errors.get(question.pk, "")
-        if not value and not error:
-            parts.append(page.blank_html[question.pk])
-        elif not error:
-            parts.append(with_answer(page.blank_html[question.pk], question, value))
-        else:
+        if error:
             here = page.conditioned_here(question)
             parts.append(question_html(shown(question, conditioned_here=here, given=value,
                                              error=error)))  # fmt: skip
+        elif value:
+            parts.append(with_answer(page.blank_html[question.pk], question, value))
+        else:
+            parts.append(page.blank_html[question.pk])
     return mark_safe("".join(parts))  # each part comes from the template engine
 
 
