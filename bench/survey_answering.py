@@ -152,7 +152,7 @@ def triennial_campaign(coop, invitations: int) -> tuple:
     questionnaire.frozen_at = timezone.now()
     questionnaire.save(update_fields=["frozen_at"])
     campaign = campaign_create(coop, questionnaire, "Enquête triennale", 2 * invitations)
-    snapshot = snapshot_of(questionnaire)
+    snapshot = snapshot_of(questionnaire, anonymous=campaign.anonymous)
     returning = list(Invitation.objects.filter(campaign=campaign).order_by("pk")[invitations:])
     Invitation.objects.filter(pk__in=[i.pk for i in returning]).update(
         draft=full_draft(snapshot), started_at=timezone.now()

@@ -168,7 +168,8 @@ def test_an_answered_question_is_drawn_from_its_blank_html_as_the_template_draws
     coop_a, template_key
 ):
     snapshot = snapshot_of(
-        questionnaire_from_template(cooperative=coop_a, template_key=template_key)
+        questionnaire_from_template(cooperative=coop_a, template_key=template_key),
+        anonymous=False,
     )
     for page in snapshot.pages:
         for question in page.questions:
@@ -216,7 +217,9 @@ def test_a_page_filled_into_its_frame_reads_as_the_page_drawn_in_full(rf, coop_a
     q = questions_by_key(campaign)
     draft = {q["qualite_logement"].pk: ["assez_satisfait"], q["commentaire"].pk: "<b>Merci</b>"}
     invitation = invitation_from_token(make_invitation(campaign, buyer_a).token)
-    snapshot = snapshot_of(invitation.campaign.questionnaire)
+    snapshot = snapshot_of(
+        invitation.campaign.questionnaire, anonymous=invitation.campaign.anonymous
+    )
     for page in snapshot.pages:
         html = page_html(page, earlier=draft, given=draft, errors={})
         args = {"campaign": invitation.campaign, "token": invitation.token, "snapshot": snapshot,
