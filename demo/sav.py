@@ -15,6 +15,13 @@ Deterministic: one random generator per cooperative, and every story draws the s
 the same order whatever happens to it. Idempotent: a cooperative that has claims is left as it
 is. The e-mails the steps write are recorded as sent at their step's moment (no e-mail leaves
 during the seed).
+
+Satisfaction after the intervention: each cooperative runs, over the year, a nominative
+"après intervention" campaign (`KeyStep.AFTER_INTERVENTION`, the shipped one-question
+template), so that closing a lifted claim invites its buyer (`sav.services.surveys`); about
+half of them answer within a few days through the survey's own saving service, most satisfied,
+those whose intervention was contested less so. Each claim's answer is drawn from a generator
+of its own (seeded by its reference): the claims' stories draw exactly what they drew before.
 """
 
 from __future__ import annotations
@@ -35,6 +42,12 @@ from coopqualite.outbox.models import OutboxStatus
 from engagements import periods
 from engagements.models import Commitment, Indicator, Measurement
 from engagements.services.measuring import measurement_compute
+from enquetes import scales
+from enquetes.answering.saving import response_save_page
+from enquetes.answering.snapshot import QuestionSnapshot, snapshot_of
+from enquetes.library import AFTER_INTERVENTION_QUESTION
+from enquetes.models import KeyStep, Message, SurveyKind
+from enquetes.services.campaigns import campaign_create, campaign_start
 from sav import rules
 from sav.metrics import SAV_METRICS
 from sav.models import Claim, ClaimEvent, ClaimMessage, Company, ServiceLevel
@@ -123,6 +136,7 @@ INDICATORS = [
     (6, "sav_followed_up_in_time", 90, "higher"),
     (6, "sav_median_days_to_lift", 45, "lower"),
     (6, "sav_lifted_within_perfect_completion", 95, "higher"),
+    (6, "sav_satisfaction_after_intervention", 80, "higher"),
 ]
 INDICATOR_PERIOD = periods.Period.QUARTER
 HISTORY_DAYS = 365
@@ -132,6 +146,17 @@ HISTORY_DAYS = 365
 SLIP = 0.1
 BACKLOG_DAYS = 56
 BACKLOG_SLIP = 0.5
+
+# The after-intervention survey: who answers (buyers without e-mail find it in their space
+# only), how many days after the close, and what (very or fairly satisfied mostly, less so
+# after a contested intervention; "ne sait pas" now and then).
+SURVEY_NAME = "Satisfaction après intervention du SAV"
+SURVEY_ANSWER_SHARE = 0.55
+SURVEY_ANSWER_SHARE_NO_EMAIL = 0.15
+SURVEY_ANSWER_AFTER = [0, 0, 1, 1, 2, 3, 5, 8]  # days
+SURVEY_VALUES = [*(value for value, _ in scales.SATISFACTION), scales.DONT_KNOW[0]]
+SURVEY_WEIGHTS = [44, 32, 12, 6, 6]
+SURVEY_WEIGHTS_CONTESTED = [14, 30, 30, 18, 8]
 
 Story = Generator[dt.datetime, dt.datetime, None]
 
@@ -233,6 +258,7 @@ class _Context:
     companies: dict[str, Company]
     auto_lift_days: int
     backlog_from: dt.date
+    survey_question: QuestionSnapshot
 
 
 def _story(
@@ -318,6 +344,44 @@ def _story(
     if claim.status == rules.Status.LIFTED and draws.close < 0.8:
         now = yield now + dt.timedelta(days=draws.close_after)
         services.claim_close(claim=claim, user=staff[0], now=now)
+        yield from _survey_answer(context, claim, closed=now, contested=contested)
+
+
+def _survey_answer(
+    context: _Context, claim: Claim, *, closed: dt.datetime, contested: bool
+) -> Story:
+    """The buyer invited at the close answers the one question, or does not."""
+    invitation = claim.survey_invitation
+    if invitation is None:
+        return
+    rng = random.Random(f"survey-{claim.reference}")
+    answers, after, minute = rng.random(), rng.choice(SURVEY_ANSWER_AFTER), rng.randint(0, 59)
+    weights = SURVEY_WEIGHTS_CONTESTED if contested else SURVEY_WEIGHTS
+    value = rng.choices(SURVEY_VALUES, weights=weights)[0]
+    if answers >= (SURVEY_ANSWER_SHARE if invitation.email else SURVEY_ANSWER_SHARE_NO_EMAIL):
+        return
+    now = yield _at(timezone.localdate(closed) + dt.timedelta(days=after), 20, minute)
+    question = context.survey_question
+    response_save_page(invitation=invitation, questions=[question],
+                       cleaned={question.pk: value}, now=now, submit=True)  # fmt: skip
+
+
+def _survey_campaign_seed(cooperative: Cooperative, start: dt.date) -> QuestionSnapshot:
+    """The year's nominative "après intervention" campaign, launched on the first day of the
+    demo's year of after-sales (before any claim is closed), and its one question."""
+    campaign = campaign_create(
+        cooperative=cooperative,
+        fields={
+            "questionnaire": None, "template": "apres-intervention", "reminders": [],
+            "source": "buyers", "programmes": [], "steps": [], "name": SURVEY_NAME,
+            "kind": SurveyKind.KEY_STEP, "key_step": KeyStep.AFTER_INTERVENTION,
+            "days_after_step": 0, "opens_on": start,
+            "closes_on": start + dt.timedelta(days=2 * HISTORY_DAYS), "anonymous": False,
+        },
+    )  # fmt: skip
+    campaign_start(campaign=campaign, now=_at(start, 8))
+    questions = snapshot_of(campaign.questionnaire).questions
+    return next(q for q in questions if q.key == AFTER_INTERVENTION_QUESTION)
 
 
 def _reserve_story(
@@ -375,6 +439,7 @@ def _stories_start(clock: _Clock, demo: SavDemo, reference: dt.date) -> None:
         _companies_seed(demo.cooperative, demo.companies),
         ServiceLevel.of(demo.cooperative.pk).auto_lift_days,
         reference - dt.timedelta(days=BACKLOG_DAYS),
+        _survey_campaign_seed(demo.cooperative, start),
     )
     buyers = (
         Buyer.objects.for_cooperative(demo.cooperative)
@@ -458,5 +523,17 @@ def sav_seed(*, demos: list[SavDemo], reference: dt.date) -> None:
         event__claim__cooperative__in=fresh, status=OutboxStatus.PENDING
     ).update(status=OutboxStatus.SENT, attempts=1, sent_at=step_at, claimed_at=step_at,
              first_attempt_at=step_at)  # fmt: skip
+    # So are the survey invitations, at the close of their claim.
+    closed_at = Subquery(
+        ClaimEvent.objects.filter(
+            claim__survey_invitation=OuterRef("invitation_id"), kind=ClaimEvent.Kind.CLOSED
+        ).values("at")[:1]
+    )
+    Message.objects.filter(
+        invitation__campaign__cooperative__in=fresh,
+        invitation__campaign__key_step=KeyStep.AFTER_INTERVENTION,
+        status=OutboxStatus.PENDING,
+    ).update(status=OutboxStatus.SENT, attempts=1, sent_at=closed_at, claimed_at=closed_at,
+             first_attempt_at=closed_at)  # fmt: skip
     for demo in demos:
         _indicators_seed(cooperative=demo.cooperative, reference=reference)

@@ -7,8 +7,11 @@ savepoint, so what one test changes is undone before the next).
 
 import datetime as dt
 import io
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -53,9 +56,14 @@ def seed() -> str:
     return out.getvalue()
 
 
+# The seeded class runs on one day (the clock still ticks), so that what the seed computes from
+# its year of history can be pinned: a Monday morning.
+SEED_DAY = dt.datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
 @pytest.fixture(scope="class")
 def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    with time_machine.travel(SEED_DAY), django_db_blocker.unblock(), transaction.atomic():
         try:
             with override_settings(**SEED_SETTINGS, SITE_URL="http://demo.example:8123"):
                 output = seed()
@@ -168,10 +176,25 @@ class TestSeededDemo:
             "sav_followed_up_in_time",
             "sav_median_days_to_lift",
             "sav_lifted_within_perfect_completion",
+            "sav_satisfaction_after_intervention",
         }
         for key in ("sav_acknowledged_same_day", "sav_median_days_to_lift"):
             computed = indicators.get(journey_metric=key).measurements.filter(is_computed=True)
             assert computed.count() >= 3, key
+
+    def test_the_satisfaction_after_intervention_is_computed_from_the_buyers_answers(self, db):
+        from engagements.models import Indicator
+
+        indicator = Indicator.objects.get(
+            commitment__cooperative__slug="horizon-habitat",
+            journey_metric="sav_satisfaction_after_intervention",
+        )
+        # The last complete quarter (July to September 2026), from the answers to the
+        # "après intervention" survey of the buyers whose claim was closed.
+        measurement = indicator.measurements.get(period_start=dt.date(2026, 7, 1))
+
+        assert measurement.is_computed
+        assert (measurement.value, measurement.base) == (Decimal("72.00"), 25)
 
     def test_the_seven_principles_are_those_of_the_charter(self, db):
         assert list(Principle.objects.order_by("position").values_list("code", flat=True)) == [
