@@ -9,11 +9,11 @@ from django.views.decorators.http import require_safe
 from chantiers.files import private_file_response
 from espace import selectors
 from espace.access import buyer_required
-from espace.sections import SECTIONS
+from espace.sections import navigation
 
 
 def render_space(request, template: str, section: str, context: dict):
-    context = {"buyer": request.buyer, "sections": SECTIONS, "current": section, **context}
+    context = {"buyer": request.buyer, "nav": navigation(), "current": section, **context}
     return render(request, template, context)
 
 

@@ -114,7 +114,7 @@ def _orm_home(buyer, now):
     announcements = DeliveryAnnouncement.objects.filter(buyer=buyer).order_by("announced_on")
     return {
         "timeline": [
-            (s.phase.pk, s.phase.name, s.phase.planned_date, s.phase.actual_date, s.state)
+            (s.phase.name, s.phase.planned_date, s.phase.actual_date, s.state)
             for s in timeline(list(Phase.objects.filter(programme_id=buyer.lot.programme_id)))
         ],
         "latest_letter": letters[0] if letters else None,
@@ -129,8 +129,7 @@ def _read_home(buyer, now):
     home = space_home(buyer, now)
     return {
         "timeline": [
-            (s.phase.pk, s.phase.name, s.phase.planned_date, s.phase.actual_date, s.state)
-            for s in home.timeline
+            (s["name"], s["planned_date"], s["actual_date"], s["state"]) for s in home.timeline
         ],
         "latest_letter": home.latest_letter,
         "letters_count": home.letters_count,
@@ -176,7 +175,7 @@ def test_the_home_statement_reads_what_the_querysets_read(household, programme_a
     read = _read_home(lea, NOW)
 
     assert read == _orm_home(lea, NOW)
-    assert [step[1] for step in read["timeline"]] == ["Ouverture", "Hors d'eau", "Livraison"]
+    assert [step[0] for step in read["timeline"]] == ["Ouverture", "Hors d'eau", "Livraison"]
     assert read["latest_letter"]["title"] == "Publiée"
     assert read["letters_count"] == 1
     assert [a["month"] for a in read["announcements"]] == [dt.date(2027, 6, 1), dt.date(2027, 7, 1)]
