@@ -14,6 +14,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # First of the apps: the buyer's space is the busiest part of the site after the survey
+    # links, and each app tried before it costs every request its patterns (bench/buyer_space.py).
+    path("", include("espace.urls")),
     path(
         "accounts/password_reset/",
         # The mail is sent by a task: the page answers alike for known and unknown addresses.
@@ -28,6 +31,5 @@ urlpatterns = [
     path("", include("sav.urls")),
     path("", include("chantiers.urls")),
     path("", include("rapports.urls")),
-    path("", include("espace.urls")),
     path("", include("rgpd.urls")),
 ]
