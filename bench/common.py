@@ -254,6 +254,25 @@ def gunicorn_start(env: dict[str, str], workers: int = 2) -> tuple[subprocess.Po
     return server, base
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its living descendants, from
+    /proc (Linux): a load-independent figure of the work a worker does; 0.0 elsewhere."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            stat = Path(f"/proc/{current}/stat").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:  # gone, or not Linux
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after "pid (name)": state is fields[0]
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        pending += [int(child) for child in children]
+    return total
+
+
 def machine() -> str:
     """Cores and load (other processes on the machine skew every figure)."""
     one, five, _ = os.getloadavg()

@@ -38,6 +38,7 @@ from bench.common import (  # noqa: E402
     bench_env,
     free_port,
     machine,
+    process_tree_cpu,
     reset_tenants,
     satisfaction_questionnaire,
     setup_django,
@@ -268,6 +269,7 @@ def main() -> None:
         worker = start_worker(env, args.concurrency, args.worker_log)
 
         twice = Twice(tasks.outbox_send_task)
+        cpu_before = process_tree_cpu(worker.pid)
         start = time.perf_counter()
         with mock.patch.object(tasks, "outbox_send_task", twice):
             # plan + sweep + enqueue, in this process
@@ -289,6 +291,7 @@ def main() -> None:
             time.sleep(0.2)
             drained = queue_idle(redis_client, app)
         drained_at = time.time()
+        worker_cpu = process_tree_cpu(worker.pid) - cpu_before
         time.sleep(1)  # anything sent late by a duplicate would arrive now
         received, last_at = smtp.received, smtp.last.value
         first_counts = smtp.counts()
@@ -338,6 +341,11 @@ def main() -> None:
         f"SMTP received {received:,} messages, the last {elapsed:.1f} s after the first enqueue: "
         f"{rate:.0f} e-mails/s (target >= {TARGET_RATE}: {verdict}); {queue}; all "
         f"{planned:,} sent by this dispatch: {'yes' if received == planned else 'NO'}"
+    )
+    print(
+        f"worker CPU (main process and its pool, user + system) from the first enqueue until "
+        f"drained: {worker_cpu:.1f} s, {1000 * worker_cpu / max(received, 1):.2f} ms per e-mail "
+        f"(load-independent; {args.concurrency} pool processes)"
     )
     print(
         f"recipients reached: {len(first_counts):,} of {planned:,}; with more than one message: "

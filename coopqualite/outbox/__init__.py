@@ -39,6 +39,10 @@ States of a message::
   before the page was drawn), so a second click resends nothing twice.
 - **Clock**: every time the engine reads comes from `services.sending.now()`; tests drive it
   (time_machine) and call the dispatch with `now` advanced.
+- **Cost per e-mail**: one statement per message (the previous outcome and the next claim),
+  the message's bytes written by `mime.py` (memoized header encoding), and, when the kind
+  gives them, a per-batch builder (`Kind.batch_build`: templates rendered once per campaign)
+  and rows shared by the batch prefetched once (`Kind.shared`). See `services/sending.py`.
 - **Logs**: each outcome with the kind, the row id and the kind's ids; never an address, a
   name or a token. Reasons shown to staff are French, with SMTP codes, never the server's text.
 - **Pages**: `selectors.outbox_counts` (a count per state, pending split into due and

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from django.core.mail import EmailMessage
+    from django.db.models import Prefetch
 
     from coopqualite.outbox.models import OutboxMessage
 
@@ -41,8 +42,19 @@ class Kind(Generic[M]):
     cancel_reason: Callable[[M, dt.datetime], str] = _never
     # select_related() paths that `build`, `cancel_reason` and `log_context` read.
     related: tuple[str, ...] = ()
+    # prefetch_related() lookups for the rows that many messages of a batch share (the
+    # campaign of 50 invitations): loaded once per batch instead of once per row.
+    shared: tuple[str | Prefetch, ...] = ()
     # Ids only, for the logs (never an address, a name or a token): "campaign 3, number 1".
     log_context: Callable[[M], str] = _no_context
+    # Optional: called once per batch (one `outbox_send`), returns the `build` of that batch,
+    # which may reuse what the batch's rows share (templates rendered once per campaign). It
+    # must build the same e-mails as `build`.
+    batch_build: Callable[[], Callable[[M], EmailMessage]] | None = None
+
+    def builder(self) -> Callable[[M], EmailMessage]:
+        """The `build` of one batch."""
+        return self.batch_build() if self.batch_build else self.build
 
     @property
     def name(self) -> str:

@@ -16,14 +16,15 @@ token, the address or the name of the person. `enquetes.services.dispatch` plans
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from coopqualite.outbox.kinds import Kind
-from enquetes.emails import survey_invitation
+from enquetes.emails import SurveyEmails, survey_invitation
 from enquetes.models import Campaign, Invitation, Message
 
 MAX_REMINDERS = 3
@@ -65,6 +66,13 @@ def _build(message: Message) -> EmailMultiAlternatives:
     return survey_invitation(message.invitation, reminder=message.number)
 
 
+def _batch_build() -> Callable[[Message], EmailMultiAlternatives]:
+    """One batch's builder: the same e-mails as `_build`, templates rendered once per campaign
+    (`enquetes.emails.SurveyEmails`, which checks itself against `survey_invitation`)."""
+    emails = SurveyEmails(reference=survey_invitation)
+    return lambda message: emails(message.invitation, reminder=message.number)
+
+
 def _cancel_reason(message: Message, now: dt.datetime) -> str:
     invitation = message.invitation
     if invitation.answered_at:
@@ -86,8 +94,15 @@ SURVEY_MESSAGES = Kind(
     model=Message,
     build=_build,
     cancel_reason=_cancel_reason,
-    related=("invitation__campaign__cooperative", "invitation__campaign__questionnaire"),
+    related=("invitation",),
+    shared=(
+        Prefetch(
+            "invitation__campaign",
+            queryset=Campaign.objects.select_related("cooperative", "questionnaire"),
+        ),
+    ),
     log_context=_log_context,
+    batch_build=_batch_build,
 )
 
 
