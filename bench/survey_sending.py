@@ -270,6 +270,7 @@ def main() -> None:
 
         twice = Twice(tasks.outbox_send_task)
         cpu_before = process_tree_cpu(worker.pid)
+        smtp_cpu_before = process_tree_cpu(smtp.process.pid)
         start = time.perf_counter()
         with mock.patch.object(tasks, "outbox_send_task", twice):
             # plan + sweep + enqueue, in this process
@@ -292,6 +293,7 @@ def main() -> None:
             drained = queue_idle(redis_client, app)
         drained_at = time.time()
         worker_cpu = process_tree_cpu(worker.pid) - cpu_before
+        smtp_cpu = process_tree_cpu(smtp.process.pid) - smtp_cpu_before
         time.sleep(1)  # anything sent late by a duplicate would arrive now
         received, last_at = smtp.received, smtp.last.value
         first_counts = smtp.counts()
@@ -345,7 +347,8 @@ def main() -> None:
     print(
         f"worker CPU (main process and its pool, user + system) from the first enqueue until "
         f"drained: {worker_cpu:.1f} s, {1000 * worker_cpu / max(received, 1):.2f} ms per e-mail "
-        f"(load-independent; {args.concurrency} pool processes)"
+        f"(load-independent; {args.concurrency} pool processes); the SMTP server's: "
+        f"{1000 * smtp_cpu / max(received, 1):.2f} ms per e-mail"
     )
     print(
         f"recipients reached: {len(first_counts):,} of {planned:,}; with more than one message: "
