@@ -43,7 +43,7 @@ class Kind(Generic[M]):
     # select_related() paths that `build`, `cancel_reason` and `log_context` read.
     related: tuple[str, ...] = ()
     # prefetch_related() lookups for the rows that many messages of a batch share (the
-    # campaign of 50 invitations): loaded once per batch instead of once per row.
+    # campaign of a batch's invitations): loaded once per batch instead of once per row.
     shared: tuple[str | Prefetch, ...] = ()
     # Ids only, for the logs (never an address, a name or a token): "campaign 3, number 1".
     log_context: Callable[[M], str] = _no_context
