@@ -21,9 +21,8 @@ from enquetes.models import Invitation
 
 
 def _build(name: str, context: dict, to: str, headers: dict) -> EmailMultiAlternatives:
-    return _assemble(
-        *(render_to_string(f"emails/{name}_{part}", context) for part in _PARTS), to, headers
-    )
+    subject, body, html = (render_to_string(f"emails/{name}_{part}", context) for part in _PARTS)
+    return _assemble(subject, body, html, to, headers)
 
 
 _PARTS = ("subject.txt", "body.txt", "body.html")

@@ -117,14 +117,14 @@ def message_bytes(email: EmailMessage) -> bytes:
     encoding = email.encoding or settings.DEFAULT_CHARSET
     if not _fast_shape(email, encoding):
         return email.message().as_bytes(linesep="\r\n")
-    text = _body(email.body)
+    text = _body(str(email.body))
     alternatives = getattr(email, "alternatives", [])
     html = _body(alternatives[0][0]) if alternatives else b""
     if text is None or html is None:
         return email.message().as_bytes(linesep="\r\n")
 
     extra = email.extra_headers
-    headers: list[tuple[str, str]] = [("Subject", email.subject)]
+    headers: list[tuple[str, str]] = [("Subject", str(email.subject))]
     headers.append(("From", extra.get("From", email.from_email)))
     for name, values in (("To", email.to), ("Cc", email.cc), ("Reply-To", email.reply_to)):
         if name in extra:
