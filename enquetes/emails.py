@@ -71,7 +71,7 @@ def _bulk_headers(unsubscribe_url: str) -> dict[str, str]:
 # shows whether the template escaped it ("&amp;": put the value in escaped) or not.
 _MARK = "\ue000{}&\ue001"
 _MARKS = re.compile("\ue000(\\w+)(&|&amp;)\ue001")
-_PERSONAL = ("first_name", "last_name", "survey_url", "unsubscribe_url", "space_url")
+_PERSONAL = ("first_name", "last_name", "subject", "survey_url", "unsubscribe_url", "space_url")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]+")  # secrets.token_urlsafe: needs no quoting in a URL
 
 
@@ -125,6 +125,7 @@ class SurveyEmails:
         return {
             "first_name": invitation.first_name,
             "last_name": invitation.last_name,
+            "subject": invitation.subject,  # what an after-intervention survey is about
             "survey_url": self._url("survey_start", token),
             "unsubscribe_url": self._url("unsubscribe", token),
             "space_url": buyer_link_url(invitation.buyer_id) if invitation.buyer_id else "",
@@ -144,7 +145,9 @@ class SurveyEmails:
         campaign = invitation.campaign
         context = {
             "invitation": SimpleNamespace(
-                first_name=mark["first_name"], last_name=mark["last_name"]
+                first_name=mark["first_name"],
+                last_name=mark["last_name"],
+                subject=mark["subject"],
             ),
             "campaign": campaign,
             "cooperative": campaign.cooperative,

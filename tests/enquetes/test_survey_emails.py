@@ -70,6 +70,22 @@ def test_each_person_gets_the_same_email_as_survey_invitation_builds(
     assert 'Bonjour Loïc & <Anne> O\'Brien "fils",' in built[3][1]
 
 
+def test_an_invitation_naming_its_subject_after_one_that_does_not_keeps_its_subject(
+    coop_a, programme_a
+):
+    campaign = campaign_launched(cooperative=coop_a, programme=programme_a, buyers=2)
+    first, second = people(campaign)[:2]
+    Invitation.objects.filter(pk=second.pk).update(subject="votre demande SAV-12 : plomberie")
+    second.refresh_from_db()
+    emails = SurveyEmails()
+
+    emails(first)
+    email = emails(second)
+
+    assert "Elle porte sur votre demande SAV-12 : plomberie." in email.body
+    assert described(email) == described(survey_invitation(second))
+
+
 def test_the_templates_are_rendered_once_per_kind_of_recipient_after_a_checked_first(
     coop_a, programme_a, html_renders
 ):
