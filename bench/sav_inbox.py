@@ -15,7 +15,7 @@ closed claims), and "Mes dossiers". The number of queries of each page (Django t
 counted with 200 claims loaded, then with all of them: it must not grow with the rows.
 
     .venv/bin/python bench/sav_inbox.py [--claims 50000] [--requests 100] [--duration 5]
-                                        [--workers 2] [--smoke]
+                                        [--workers 2] [--cpu-only] [--smoke]
 
 Needs wrk (apt-get install wrk). Database: DATABASE_URL's name + "_bench_sav_inbox" (see
 bench/common.py), created if missing, emptied and loaded again at each run.
@@ -233,6 +233,28 @@ def query_counts(urls: dict[str, str]) -> dict[str, tuple[int, str]]:
     return counts
 
 
+def cpu_per_request(urls: dict[str, str], requests: int) -> dict[str, float]:
+    """Each page's CPU time in this process (Django test client, same database), median of
+    `requests` after 3 warm-up ones, in ms: the figure the machine's load barely moves."""
+    from django.test import Client
+
+    from cooperatives.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=USERNAME))
+    figures = {}
+    for name, url in urls.items():
+        times = []
+        for i in range(requests + 3):
+            start = time.process_time()
+            response = client.get(url, HTTP_HOST="localhost")
+            if i >= 3:
+                times.append((time.process_time() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        figures[name] = statistics.median(times)
+    return figures
+
+
 def timed(opener, base: str, url: str, requests: int) -> list[float]:
     timings = []
     for _ in range(requests):
@@ -255,6 +277,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="sequential, per page")
     parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per page")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--cpu-only", action="store_true",
+        help="only the query counts and the CPU per request in process, no gunicorn nor wrk",
+    )  # fmt: skip
     smoke_argument(parser)
     args = parser.parse_args()
     if args.smoke:
@@ -278,6 +304,11 @@ def main() -> None:
         load_claims(data, args.claims - FIRST_LOAD, rng)
         print(f"data: {args.claims:,} claims loaded in {time.perf_counter() - t0:.1f} s")
         after = query_counts(urls)
+        cpu = cpu_per_request(urls, max(args.requests // 4, 5))
+        if args.cpu_only:
+            for name, ms in cpu.items():
+                print(f"{name:22} {after[name][1]:>7} CPU {ms:6.1f} ms  queries {after[name][0]}")
+            return
         server, base = gunicorn_start(env, workers=args.workers)
         port = int(base.rsplit(":", 1)[1])
         opener = login(base, USERNAME, PASSWORD)

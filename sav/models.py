@@ -225,7 +225,7 @@ class Claim(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"SAV-{self.pk:06d}" if self.pk else "SAV"
+        return claim_reference(self.pk) if self.pk else "SAV"
 
     @property
     def is_open(self) -> bool:
@@ -233,17 +233,18 @@ class Claim(models.Model):
 
     def next_due(self) -> dt.date | None:
         """The deadline the claim owes next (None: none, or paused)."""
-        if self.waiting_since:
-            return None
-        if self.status in rules.AWAITING_FOLLOW_UP:
-            return self.follow_up_due
-        if self.status in rules.AWAITING_PLANNING:
-            return self.planning_due
-        return None
+        return rules.next_due(
+            self.status, self.waiting_since, self.follow_up_due, self.planning_due
+        )
 
     def is_overdue(self, today: dt.date) -> bool:
         due = self.next_due()
         return due is not None and due < today
+
+
+def claim_reference(pk: int) -> str:
+    """How people name a claim: "SAV-000042"."""
+    return f"SAV-{pk:06d}"
 
 
 def get_claim_storage():

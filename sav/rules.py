@@ -231,6 +231,20 @@ AWAITING_FOLLOW_UP = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED})
 AWAITING_PLANNING = AWAITING_FOLLOW_UP | {Status.ACCEPTED, Status.CONTESTED}
 
 
+def next_due(
+    status: str, waiting_since: dt.date | None, follow_up_due: dt.date, planning_due: dt.date
+) -> dt.date | None:
+    """The deadline a claim owes next (None: none, or paused while waiting on the buyer); past
+    it (`< today`) the claim is overdue, as `overdue_q` says in SQL."""
+    if waiting_since:
+        return None
+    if status in AWAITING_FOLLOW_UP:
+        return follow_up_due
+    if status in AWAITING_PLANNING:
+        return planning_due
+    return None
+
+
 def overdue_q(today: dt.date, prefix: str = "") -> Q:
     """Claims past a deadline they still owe, not paused while waiting on the buyer."""
     return Q(**{f"{prefix}waiting_since__isnull": True}) & (

@@ -5,18 +5,18 @@ written."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import CharField, F, IntegerField, QuerySet, Value
 
-from cooperatives.models import User
+from cooperatives.models import Programme, User, interlocutor_choices
 from coopqualite.formats import format_date
 from enquetes.models import Campaign, KeyStep, Response, SurveyKind
 from enquetes.scales import DONT_KNOW, SATISFACTION
 from sav import rules
-from sav.models import CallBack, CallBackQuerySet, Claim, ClaimEvent
+from sav.models import CallBack, CallBackQuerySet, Claim, ClaimEvent, Company, claim_reference
 
 INBOX_RELATED = ("lot__programme", "buyer", "company", "assignee")
 
@@ -39,6 +39,88 @@ def inbox(claims: QuerySet[Claim], *, filters: dict[str, Any], today: dt.date) -
     if filters.get("assignee"):
         claims = claims.filter(assignee=filters["assignee"])
     return claims.select_related(*INBOX_RELATED).order_by("-received_at", "-pk")
+
+
+# The columns an inbox row shows, read as plain values (no model instances: a page of 50 rows
+# costs its template's lookups, not 250 objects).
+INBOX_COLUMNS = (
+    "pk", "category", "room", "lot__programme__name", "lot__code", "buyer_id",
+    "buyer__last_name", "buyer__first_name", "guarantee", "status", "waiting_since",
+    "follow_up_due", "planning_due", "company__name", "intervention_on",
+    "assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username",
+)  # fmt: skip
+_CATEGORIES = dict(Claim.Category.choices)
+_GUARANTEES = dict(rules.Guarantee.choices)
+_STATUSES = dict(rules.Status.choices)
+
+
+def inbox_rows(values: Iterable[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
+    """The rows of an inbox page from `inbox(...).values(*INBOX_COLUMNS)`: what each cell
+    shows, labels and French dates already written, the next deadline and whether it is past."""
+    rows = []
+    for v in values:
+        due = rules.next_due(v["status"], v["waiting_since"], v["follow_up_due"], v["planning_due"])
+        assignee = ""
+        if v["assignee_id"]:
+            full = f"{v['assignee__first_name']} {v['assignee__last_name']}".strip()
+            assignee = full or v["assignee__username"]
+        buyer = "—"
+        if v["buyer_id"]:
+            buyer = f"{v['buyer__last_name']} {v['buyer__first_name']}".strip()
+        rows.append({
+            "pk": v["pk"],
+            "reference": claim_reference(v["pk"]),
+            "category": _CATEGORIES.get(v["category"], v["category"]),
+            "room": v["room"],
+            "lot": f"{v['lot__programme__name']}, {v['lot__code']}",
+            "buyer": buyer,
+            "guarantee": _GUARANTEES.get(v["guarantee"], v["guarantee"]),
+            "status": _STATUSES.get(v["status"], v["status"]),
+            "waiting": bool(v["waiting_since"]),
+            "due": format_date(due) if due else "",
+            "overdue": due is not None and due < today,
+            "company": v["company__name"] or "—",
+            "intervention_on": format_date(v["intervention_on"]) if v["intervention_on"] else "",
+            "assignee": assignee,
+        })  # fmt: skip
+    return rows
+
+
+@dataclass(frozen=True)
+class InboxChoices:
+    """What the inbox's two forms offer (value as a string, label), read in one query."""
+
+    programmes: list[tuple[str, str]]
+    companies: list[tuple[str, str]]
+    assignees: list[tuple[str, str]]
+
+
+def inbox_choices(cooperative_id: int) -> InboxChoices:
+    """The programmes, companies and people the inbox's forms offer, in the order of the forms'
+        own querysets (by name; people by last name, first name, username), labelled as they label
+    them: one UNION query."""
+
+    def columns(queryset, kind: int, k1: str, k2: str | None, k3: str | None):
+        empty = Value("", output_field=CharField())
+        return (
+            queryset.order_by()
+            .annotate(
+                kind=Value(kind, output_field=IntegerField()),
+                k1=F(k1), k2=F(k2) if k2 else empty, k3=F(k3) if k3 else empty,
+            )
+            .values_list("kind", "pk", "k1", "k2", "k3")
+        )  # fmt: skip
+
+    programmes = columns(Programme.objects.for_cooperative(cooperative_id), 0, "name", None, None)
+    companies = columns(Company.objects.for_cooperative(cooperative_id), 1, "name", "trade", None)
+    people = columns(interlocutor_choices(cooperative_id), 2, "last_name", "first_name", "username")
+    lists: tuple[list, list, list] = ([], [], [])
+    union = programmes.union(companies, people, all=True).order_by("kind", "k1", "k2", "k3", "pk")
+    for kind, pk, k1, k2, k3 in union:
+        # People as User.get_full_name (else the username), companies as Company.__str__.
+        person = f"{k2} {k1}".strip() or k3
+        lists[kind].append((str(pk), person if kind == 2 else f"{k1} ({k2})" if k2 else k1))
+    return InboxChoices(*lists)
 
 
 def claim_timeline(claim: Claim) -> QuerySet[ClaimEvent]:

@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cooperatives.access import permission_required, require
 from cooperatives.models import Permission
 from coopqualite.spreadsheets import safe_cell
-from sav import selectors
+from sav import rules, selectors
 from sav.forms import BulkAssignForm, InboxFilterForm
 from sav.models import Claim
 from sav.services.claims import claims_assign
@@ -32,26 +33,71 @@ def _filtered(request):
     return filters, claims
 
 
+def _select(form, name: str, options, *, empty: str, id_prefix="id_", form_id="") -> dict:
+    """A <select> of the inbox drawn by `sav/_inbox_field.html` (no crispy: a page of the inbox
+    draws eight of them), with the form's label, bound value and first error."""
+    selected = form.data.get(name, "") if form.is_bound else ""
+    errors = form.errors.get(name) if form.is_bound else None
+    return {
+        "name": name, "id": f"{id_prefix}{name}", "label": form.fields[name].label, "form": form_id,
+        "error": errors[0] if errors else "",
+        "options": [(value, label, value == selected) for value, label in [("", empty), *options]],
+    }  # fmt: skip
+
+
 @permission_required(Permission.READ_BUYERS)
 def claim_inbox(request, mine: bool = False):
     filters, claims = _filtered(request)
     if mine:
         claims = claims.filter(assignee=request.user)
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    page = Paginator(claims.values(*selectors.INBOX_COLUMNS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    can_edit = request.user.may(Permission.EDIT)
-    bulk = BulkAssignForm(cooperative_id=request.user.cooperative_id) if can_edit else None
+    choices = selectors.inbox_choices(request.user.cooperative_id)
+    fields = [
+        _select(filters, "programme", choices.programmes, empty="Tous"),
+        _select(filters, "guarantee", rules.Guarantee.choices, empty="Toutes"),
+        _select(filters, "status", rules.Status.choices, empty="Ouvertes"),
+        _select(filters, "company", choices.companies, empty="Toutes"),
+        _select(filters, "assignee", choices.assignees, empty="Tous"),
+    ]
+    bulk = None
+    if request.user.may(Permission.EDIT):
+        form = BulkAssignForm(cooperative_id=request.user.cooperative_id)
+        bulk = {
+            "form": form,
+            "assignee": _select(
+                form,
+                "assignee",
+                choices.assignees,
+                empty="Inchangé",
+                id_prefix="id_bulk_",
+                form_id="bulk",
+            ),
+            "company": _select(
+                form,
+                "company",
+                choices.companies,
+                empty="Inchangée",
+                id_prefix="id_bulk_",
+                form_id="bulk",
+            ),
+        }
     return render(
         request,
         "sav/inbox.html",
         {
             "page": page,
+            "rows": selectors.inbox_rows(page.object_list, today),
+            "claim_href": reverse("claim_detail", args=[0]).removesuffix("0/"),
             "filters": filters,
+            "fields": fields,
+            "overdue": bool(filters["overdue"].value()),
             "mine": mine,
-            "today": timezone.localdate(),
             "query": query.urlencode(),
-            "can_edit": can_edit,
             "bulk": bulk,
         },
     )

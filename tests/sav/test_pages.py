@@ -3,6 +3,7 @@ the export, a claim's page and its steps."""
 
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
@@ -72,9 +73,9 @@ def test_the_overdue_filter_keeps_the_claims_past_their_deadline(client, staff_a
     _claims(programme_a, 1, now=at(2026, 7, 10))  # due 16 July
 
     with time_machine.travel(at(2026, 7, 8), tick=False):
-        page = client.get(reverse("claim_inbox"), {"overdue": "on"}).context["page"]
+        rows = client.get(reverse("claim_inbox"), {"overdue": "on"}).context["rows"]
 
-    assert list(page) == [late]
+    assert [row["reference"] for row in rows] == [late.reference]
 
 
 def test_the_programme_filter_keeps_its_claims(client, staff_a, programme_a, coop_a):
@@ -83,9 +84,9 @@ def test_the_programme_filter_keeps_its_claims(client, staff_a, programme_a, coo
     _claims(programme_a, 2, now=at(2026, 7, 10))
     kept = _claims(other, 1, now=at(2026, 7, 10))
 
-    page = client.get(reverse("claim_inbox"), {"programme": other.pk}).context["page"]
+    rows = client.get(reverse("claim_inbox"), {"programme": other.pk}).context["rows"]
 
-    assert list(page) == kept
+    assert [row["reference"] for row in rows] == [claim.reference for claim in kept]
 
 
 def test_my_claims_lists_only_the_claims_i_am_responsible_for(
@@ -96,9 +97,49 @@ def test_my_claims_lists_only_the_claims_i_am_responsible_for(
     Claim.objects.filter(pk=theirs.pk).update(assignee=director_a)
     client.force_login(staff_a)
 
-    page = client.get(reverse("my_claims")).context["page"]
+    rows = client.get(reverse("my_claims")).context["rows"]
 
-    assert list(page) == [mine]
+    assert [row["reference"] for row in rows] == [mine.reference]
+
+
+def test_an_inbox_row_shows_the_next_deadline_in_french_and_that_it_is_past(
+    client, staff_a, programme_a
+):
+    _claims(programme_a, 1, now=at(2026, 7, 1))  # follow-up due 6 July
+    client.force_login(staff_a)
+
+    with time_machine.travel(at(2026, 7, 8), tick=False):
+        response = client.get(reverse("claim_inbox"))
+
+    assert '6 juillet 2026 <span class="status status-ko">En retard</span>' in (
+        response.content.decode()
+    )
+
+
+def test_the_inbox_offers_the_companies_with_their_trade_in_both_forms(
+    client, staff_a, company_a, programme_a
+):
+    _claims(programme_a, 1, now=at(2026, 7, 10))
+    client.force_login(staff_a)
+
+    content = client.get(reverse("claim_inbox")).content.decode()
+
+    option = f'<option value="{company_a.pk}">Plomberie Schmitt (Plomberie)</option>'
+    assert content.count(option) == 2
+
+
+def test_the_bulk_assignment_fields_belong_to_its_form_and_no_id_is_used_twice(
+    client, staff_a, programme_a
+):
+    _claims(programme_a, 1, now=at(2026, 7, 10))
+    client.force_login(staff_a)
+
+    content = client.get(reverse("claim_inbox")).content.decode()
+
+    ids = re.findall(r' id="([^"]+)"', content)
+    assert len(ids) == len(set(ids))
+    for field in ("id_bulk_assignee", "id_bulk_company", "id_bulk_intervention_on"):
+        assert re.search(rf'id="{field}" form="bulk"', content)
 
 
 def test_bulk_assignment_gives_the_checked_claims_a_company_a_date_and_a_person(
