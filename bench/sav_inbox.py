@@ -340,6 +340,9 @@ def main() -> None:
         constant &= q_before == q_after
         print(f"{name:22} {count:>7} {p50:>6.1f}ms {p95:>6.1f}ms {run['rps']:>6.0f} "
               f"{q_before:>21} → {q_after}")  # fmt: skip
+    print("CPU per request in process (test client, median): " + ", ".join(
+        f"{name} {ms:.1f} ms" for name, ms in cpu.items()
+    ))  # fmt: skip
     verdict = "met" if worst < TARGET_P50_MS else "MISSED"
     print(f"slowest p50: {worst:.1f} ms (target < {TARGET_P50_MS} ms: {verdict})")
     print(f"queries per page: {'constant' if constant else 'NOT CONSTANT'}")
