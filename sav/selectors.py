@@ -100,7 +100,9 @@ def inbox_choices(cooperative_id: int) -> InboxChoices:
         own querysets (by name; people by last name, first name, username), labelled as they label
     them: one UNION query."""
 
-    def columns(queryset, kind: int, k1: str, k2: str | None, k3: str | None):
+    def columns(
+        queryset: QuerySet[Any], kind: int, k1: str, k2: str | None, k3: str | None
+    ) -> QuerySet[Any]:
         empty = Value("", output_field=CharField())
         return (
             queryset.order_by()
