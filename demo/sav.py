@@ -380,7 +380,7 @@ def _survey_campaign_seed(cooperative: Cooperative, start: dt.date) -> QuestionS
         },
     )  # fmt: skip
     campaign_start(campaign=campaign, now=_at(start, 8))
-    questions = snapshot_of(campaign.questionnaire).questions
+    questions = snapshot_of(campaign.questionnaire, anonymous=campaign.anonymous).questions
     return next(q for q in questions if q.key == AFTER_INTERVENTION_QUESTION)
 
 
