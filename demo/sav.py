@@ -21,7 +21,8 @@ Satisfaction after the intervention: each cooperative runs, over the year, a nom
 template), so that closing a lifted claim invites its buyer (`sav.services.surveys`); about
 half of them answer within a few days through the survey's own saving service, most satisfied,
 those whose intervention was contested less so. Each claim's answer is drawn from a generator
-of its own (seeded by its reference): the claims' stories draw exactly what they drew before.
+of its own (seeded by its programme, lot and receipt time, not its id): the claims' stories
+draw exactly what they drew before.
 """
 
 from __future__ import annotations
@@ -354,7 +355,10 @@ def _survey_answer(
     invitation = claim.survey_invitation
     if invitation is None:
         return
-    rng = random.Random(f"survey-{claim.reference}")
+    # Seeded by what the story made of the claim, not by its id (ids move with what the database
+    # held before): the same answers whatever ran first.
+    lot = claim.lot
+    rng = random.Random(f"survey-{lot.programme.code}-{lot.code}-{claim.received_at.isoformat()}")
     answers, after, minute = rng.random(), rng.choice(SURVEY_ANSWER_AFTER), rng.randint(0, 59)
     weights = SURVEY_WEIGHTS_CONTESTED if contested else SURVEY_WEIGHTS
     value = rng.choices(SURVEY_VALUES, weights=weights)[0]

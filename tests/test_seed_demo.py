@@ -194,7 +194,7 @@ class TestSeededDemo:
         measurement = indicator.measurements.get(period_start=dt.date(2026, 7, 1))
 
         assert measurement.is_computed
-        assert (measurement.value, measurement.base) == (Decimal("72.00"), 25)
+        assert (measurement.value, measurement.base) == (Decimal("81.80"), 22)
 
     def test_the_seven_principles_are_those_of_the_charter(self, db):
         assert list(Principle.objects.order_by("position").values_list("code", flat=True)) == [
