@@ -118,7 +118,8 @@ def collect_static(env: dict[str, str]) -> None:
 
 def copy_rows(cursor, model, columns: list[str], rows) -> int:
     """COPY rows (tuples of `columns`, attnames of `model`) into its table with psycopg 3; the
-    model's other non-null fields that have a default get it (so that a column added later with a
+    model's other non-null fields that have a default (or, text fields, "") get it (so that a
+    column added later with a
     default does not break the bench); return how many rows."""
     from django.db import connection
     from django.db.models import NOT_PROVIDED
@@ -128,8 +129,9 @@ def copy_rows(cursor, model, columns: list[str], rows) -> int:
         for field in model._meta.concrete_fields
         if field.attname not in columns
         and not field.null
-        and field.has_default()
+        and (field.has_default() or field.empty_strings_allowed)  # a text field: ""
         and field.db_default is NOT_PROVIDED
+        and not field.generated  # the database writes it (COPY refuses it)
     ]
     defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in extra)
     names = [*columns, *(field.column for field in extra)]
