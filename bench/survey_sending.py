@@ -3,12 +3,13 @@
 Loads (again at every run) an open campaign of 10,000 invitations with an e-mail address whose
 invitations (message number 0) were sent 15 days ago, with reminder_days=[7]: the dispatch plans
 10,000 reminders. Starts on 127.0.0.1 an aiosmtpd server (own process) that counts the messages
-of each recipient, and a Celery worker (`celery -A coopqualite worker --concurrency 2 --pool
-prefork`) on a Redis database of its own (purged first). Then runs in this process, with the
-same settings (no eager mode), `enquetes.services.dispatch.surveys_dispatch` (plan +
-enqueue), every batch being enqueued twice (a duplicated delivery of each task), and times from
-the first enqueue until the SMTP server has received the 10,000 messages, then waits for the
-queue to drain and checks that nobody received a message twice.
+of each recipient, and a Celery worker (`celery -A coopqualite worker --concurrency 4 --pool
+prefork`, docker-compose.yml's default) on a Redis database of its own (purged first). Then
+runs in this process, with the same settings (no eager mode),
+`enquetes.services.dispatch.surveys_dispatch` (plan + enqueue), every batch being enqueued
+twice (a duplicated delivery of each task), and times from the first enqueue until the SMTP
+server has received the 10,000 messages, then waits for the queue to drain and checks that
+nobody received a message twice.
 
     .venv/bin/python bench/survey_sending.py [--invitations 10000] [--redis-db 13] [--smoke]
 
@@ -227,7 +228,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--invitations", type=int, default=10_000)
     parser.add_argument("--redis-db", type=int, default=13, help="Redis database of the bench")
-    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--worker-log", help="file for the worker's log at INFO (task reports)")
     smoke_argument(parser)
     args = parser.parse_args()

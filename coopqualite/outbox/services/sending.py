@@ -292,11 +292,18 @@ def _step_sql(model: type[OutboxMessage], cancel: bool) -> str:
             f"{status} = '{Status.SENDING}', {claimed_at} = %s, {attempts} = {attempts} + 1, "
             f"{first} = COALESCE({first}, %s), {column('phase')} = ''"
         )
+    # Each row is found by its primary key alone; the conditions on its state are a CASE,
+    # which the planner cannot turn into an index condition. Written as plain ANDs, they let
+    # it pick a status index instead whenever the statistics predate a wave of pending rows
+    # (measured: 2.9 ms a step, every pending row scanned, against 0.6 ms by the primary key).
+    # A concurrent update makes PostgreSQL check the whole condition again on the new row.
     return (
         f"WITH written AS (UPDATE {table} SET {outcome} "
-        f"WHERE {pk} = %s AND {status} = %s AND {claimed_at} = %s RETURNING 1), "
+        f"WHERE {pk} = %s AND CASE WHEN {status} = %s AND {claimed_at} = %s THEN true END "
+        f"RETURNING 1), "
         f"taken AS (UPDATE {table} SET {take} "
-        f"WHERE {pk} = %s AND {status} = %s AND ({next_at} IS NULL OR {next_at} <= %s) "
+        f"WHERE {pk} = %s "
+        f"AND CASE WHEN {status} = %s AND ({next_at} IS NULL OR {next_at} <= %s) THEN true END "
         f"RETURNING 1) "
         f"SELECT (SELECT count(*) FROM written), (SELECT count(*) FROM taken)"
     )
