@@ -12,7 +12,7 @@ from django.db import connections, router, transaction
 
 from coopqualite import jobs
 from coopqualite.outbox import kinds, tasks
-from coopqualite.outbox.models import outbox_rows
+from coopqualite.outbox.models import OutboxMessage, outbox_rows
 from coopqualite.outbox.services import sending
 
 # Messages per task, over one SMTP connection. 100 rather than 50: the worker's CPU per e-mail
@@ -63,7 +63,7 @@ def outbox_dispatch(*, now: dt.datetime) -> OutboxDispatch:
     return OutboxDispatch(swept=swept, queued=queued)
 
 
-def _statistics_refresh(model) -> None:
+def _statistics_refresh(model: type[OutboxMessage]) -> None:
     """ANALYZE the model's table (PostgreSQL; SQLite's planner keeps no such statistics)."""
     db = router.db_for_write(model)
     if connections[db].vendor != "postgresql":
