@@ -29,7 +29,14 @@ Prints the ratios ours/floor (targets: first-visit GET >= 0.5, POST >= 0.25, ret
 queries of the page's GET and POST for 3 and for 30 questions, and of a returning buyer's GET on
 each triennial page (Django test client).
 
-    .venv/bin/python bench/survey_answering.py [--invitations 9000] [--rounds 3] [--smoke]
+    .venv/bin/python bench/survey_answering.py [--invitations 9000] [--rounds 3] [--peer]
+                                               [--smoke]
+
+--peer: also the peer the issue compares us with, django-survey-and-report (bench/peer/), in the
+same run and under the same gunicorn: its one-page survey of 30 radio questions, GET and POST
+(each POST a new anonymous response of 30 answers). Its virtual environment is made once in
+var/bench-peer from bench/peer/requirements.txt (PyPI), its database is DATABASE_URL's name +
+"_bench_peer". Prints ours/peer for the first visit and the POST (target >= 20).
 
 Needs wrk (apt-get install wrk). Database: DATABASE_URL's name + "_bench_answering" (see
 bench/common.py), created if missing, emptied and loaded again at each run. --smoke: small pools,
@@ -56,8 +63,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
     ROOT,
+    bench_database_url,
     bench_env,
     collect_static,
+    ensure_database,
     free_port,
     machine,
     reset_tenants,
@@ -80,6 +89,9 @@ TRIENNIAL_POOL = 50  # invitations of the triennial campaign, for each of the tw
 # ours / floor, from the issue (15, "Answering closer to the floor")
 TARGETS = {"first visit GET": 0.5, "survey POST": 0.25, "returning GET": 0.3}
 TARGET_WEIGHT_KB = 60
+PEER_TARGET = 20  # ours / the peer, GET and POST (issue 15)
+PEER_VENV = ROOT / "var" / "bench-peer"
+PEER_REQUIREMENTS = ROOT / "bench" / "peer" / "requirements.txt"
 
 
 def campaign_create(coop, questionnaire, name: str, invitations: int):
@@ -364,6 +376,38 @@ def gunicorn(app: str, port: int, workers: int, env: dict) -> subprocess.Popen:
     )  # fmt: skip
 
 
+def peer_prepare() -> tuple[str, dict, int, list[int]]:
+    """The peer's virtual environment (made once, again when its requirements change), its
+    database migrated and loaded: (python, env, survey id, question ids)."""
+    python = PEER_VENV / "bin" / "python"
+    stamp = PEER_VENV / "requirements.txt"
+    wanted = PEER_REQUIREMENTS.read_text()
+    if not python.exists() or not stamp.exists() or stamp.read_text() != wanted:
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(PEER_VENV)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "-r", str(PEER_REQUIREMENTS)],
+            check=True,
+        )
+        stamp.write_text(wanted)
+    url = bench_database_url("peer")
+    ensure_database(url)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.peer.settings"}
+    out = subprocess.run(
+        [str(python), "-m", "bench.peer.load", str(QUESTIONS)],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    survey, *questions = (int(x) for x in out.stdout.split())
+    return str(python), env, survey, questions
+
+
+def peer_responses(env: dict) -> int:
+    import psycopg
+
+    with psycopg.connect(env["DATABASE_URL"]) as conn:
+        row = conn.execute("SELECT count(*) FROM survey_response").fetchone()
+    return row[0] if row else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--invitations", type=int, default=9000, help="pool of the survey POST")
@@ -377,6 +421,7 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--show-queries", action="store_true", help="list the POST's queries")
+    parser.add_argument("--peer", action="store_true", help="django-survey-and-report too")
     smoke_argument(parser)
     args = parser.parse_args()
     if args.smoke:
@@ -388,7 +433,7 @@ def main() -> None:
     print(f"machine: {machine()}")
     workdir = Path(tempfile.mkdtemp(prefix="coopqualite-bench-answering-"))
     env = bench_env("answering", DJANGO_SETTINGS_MODULE="bench.settings")
-    server = floor = None
+    server = floor = peer = None
     try:
         setup_django(env)
         t0 = time.perf_counter()
@@ -405,7 +450,17 @@ def main() -> None:
         counts = query_counts(data)
         returning_counts = returning_query_counts(data)
 
-        port, floor_port = free_port(), free_port()
+        port, floor_port, peer_port = free_port(), free_port(), free_port()
+        if args.peer:
+            peer_python, peer_env, peer_survey, peer_questions = peer_prepare()
+            peer = subprocess.Popen(
+                [peer_python, "-m", "gunicorn", "bench.peer.wsgi:application",
+                 "-c", "bench/peer/gunicorn.conf.py", "--bind", f"127.0.0.1:{peer_port}",
+                 "--workers", str(args.workers), "--worker-class", "sync",
+                 "--log-level", "warning"],
+                cwd=ROOT, env=peer_env,
+            )  # fmt: skip
+            wait_http(f"http://127.0.0.1:{peer_port}/survey/{peer_survey}/", process=peer)
         server = gunicorn("coopqualite.wsgi:application", port, args.workers, env)
         floor = gunicorn(
             "bench.floor.wsgi:application", floor_port, args.workers,
@@ -425,6 +480,21 @@ def main() -> None:
         from enquetes.services.pool import pool_flush
 
         survey_body = answers_body(data["q30"], form_token)
+        if args.peer:
+            peer_client = Http(peer_port)
+            response, html = peer_client.request("GET", f"/survey/{peer_survey}/")
+            peer_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
+            peer_token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+            peer_body = urllib.parse.urlencode(
+                [("csrfmiddlewaretoken", peer_token.decode())]
+                + [(f"question_{pk}", "peu-satisfait") for pk in peer_questions]
+            )
+            for _ in range(20):  # warm-up of its POST in both workers
+                response, _ = peer_client.request(
+                    "POST", f"/survey/{peer_survey}/", peer_body,
+                    {"Cookie": f"csrftoken={peer_cookie}"},
+                )  # fmt: skip
+                assert response.status == 302, response.status
         bare_body = answers_body(data["q30"])
         cookie_header = f"csrftoken={cookie}"
         # Warm-up of the POST code paths in both workers, on spare invitations / responses.
@@ -465,6 +535,14 @@ def main() -> None:
             "survey POST": (port, "POST", chunks(data["post_tokens"], rounds), "/r/%s/page/1/",
                             survey_body, cookie_header, 302),
         }  # fmt: skip
+        if args.peer:
+            gets["peer GET"] = (peer_port, "GET", [str(peer_survey)], "/survey/%s/", None, None,
+                                200)  # fmt: skip
+            # One URL for every POST: each makes a new anonymous response (the list is only
+            # long enough never to wrap).
+            peer_cookie_header = f"csrftoken={peer_cookie}"
+            posts["peer POST"] = (peer_port, "POST", [[str(peer_survey)] * 50_000] * rounds,
+                                  "/survey/%s/", peer_body, peer_cookie_header, 302)  # fmt: skip
         slices: dict[str, list[dict]] = {name: [] for name in (*gets, *posts)}
         for spec in gets.values():  # warm-up: every connection, both workers, caches
             wrk(*spec[:1], workdir, "warmup", *spec[1:], duration=1 if args.smoke else 2)
@@ -481,12 +559,19 @@ def main() -> None:
                 pool_flush(now=timezone.now(), everything=True)
                 answers_before = Answer.objects.count()
                 completed_before = Response.objects.filter(campaign=c30, completed=True).count()
+                if name == "peer POST":
+                    peer_before = peer_responses(peer_env)
                 result = wrk(
                     p, workdir, name.replace(" ", "_"), method, pools[r], path, body, cookies,
                     status, duration=args.post_duration,
                 )  # fmt: skip
                 check_run(name, result)
                 time.sleep(1)  # let the requests still in flight when wrk stopped finish
+                if name == "peer POST":  # each counted request wrote its response
+                    written = peer_responses(peer_env) - peer_before
+                    assert 0 <= written - result["expected"] <= SLACK, (name, written, result)
+                    slices[name].append(result)
+                    continue
                 # The campaign is anonymous: its answers wait in the pool until flushed.
                 pool_flush(now=timezone.now(), everything=True)
                 # Every counted request wrote its 30 answers (requests in flight when wrk stops
@@ -503,6 +588,7 @@ def main() -> None:
     finally:
         stop(server)
         stop(floor)
+        stop(peer)
         shutil.rmtree(workdir, ignore_errors=True)
 
     print(
@@ -535,6 +621,12 @@ def main() -> None:
             f"  {name:20} {ratio:.2f}  (/bare {medians[name] / medians[f'bare {kind}']:.2f})"
             f"  {verdict}"
         )
+    if args.peer:
+        print("ours/peer (medians), django-survey-and-report in the same run:")
+        for name, kind in (("first visit GET", "GET"), ("survey POST", "POST")):
+            ratio = medians[name] / medians[f"peer {kind}"]
+            verdict = "met" if ratio >= PEER_TARGET else "MISSED"
+            print(f"  {name:20} {ratio:.1f}  target >= {PEER_TARGET}: {verdict}")
     kb = weight["total"] / 1024
     assets = ", ".join(f"{Path(u).name} {n / 1024:.1f} KB" for u, n in weight["assets"].items())
     print(
