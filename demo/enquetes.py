@@ -14,7 +14,15 @@ from engagements import periods
 from engagements.models import Indicator
 from engagements.services.measuring import measurement_compute
 from enquetes import scales
-from enquetes.models import Answer, Campaign, Invitation, Message, Question, Response
+from enquetes.models import (
+    Answer,
+    Campaign,
+    Invitation,
+    KeyStep,
+    Message,
+    Question,
+    Response,
+)
 from enquetes.services.campaigns import campaign_start
 from enquetes.services.questionnaires import (
     questionnaire_freeze,
@@ -192,24 +200,47 @@ def demo_invitation() -> Invitation | None:
 
 
 def _answer_some(campaign: Campaign, rng: random.Random, share: float) -> None:
-    """Responses of a nominative campaign, tied to their invitations."""
+    """Responses of a nominative campaign, tied to their invitations: each within three weeks
+    of the day its household was due (`days_after_step` after its key step), and never after
+    today (what the closed loop of the after-sales demo calls back over the year)."""
     questions = list(
         Question.objects.filter(questionnaire=campaign.questionnaire).prefetch_related("choices")
     )
     answers, answered = [], []
     now = timezone.now()
-    for invitation in Invitation.objects.filter(campaign=campaign).order_by("pk"):
+    today = timezone.localdate(now)
+    invitations = Invitation.objects.filter(campaign=campaign).select_related("buyer")
+    for invitation in invitations.order_by("pk"):
         if rng.random() > share:
             continue
+        at = _answered_at(campaign, invitation, today) or now
         response = Response.objects.create(
             campaign=campaign, invitation=invitation, programme_id=invitation.programme_id,
-            completed=True, submitted_on=timezone.localdate(now),
+            completed=True, submitted_on=timezone.localdate(at),
         )  # fmt: skip
         answers += _answers_for(rng, questions, THEME_MEANS["latest"], response)
-        invitation.answered_at = invitation.started_at = now
+        invitation.answered_at = invitation.started_at = at
         answered.append(invitation)
     Answer.objects.bulk_create(answers)
     Invitation.objects.bulk_update(answered, ["answered_at", "started_at"])
+
+
+def _answered_at(campaign: Campaign, invitation: Invitation, today: dt.date) -> dt.datetime | None:
+    """When this household answered: drawn from its own generator (seeded by the campaign and
+    the household, not by ids, and apart from the answers' generator), or None for today."""
+    buyer = invitation.buyer
+    if buyer is None or not campaign.key_step or not KeyStep(campaign.key_step).is_dated:
+        return None
+    step = getattr(buyer, KeyStep(campaign.key_step).buyer_date_field)
+    if step is None:
+        return None
+    due = max(campaign.opens_on, step + dt.timedelta(days=campaign.days_after_step))
+    if due >= today:
+        return None
+    draw = random.Random(f"{campaign.name}-{invitation.lot_code}-{invitation.last_name}")
+    day = min(today, due + dt.timedelta(days=draw.randint(0, 21)))
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(draw.randint(8, 20))))
+    return min(at, timezone.now())
 
 
 def _indicators_from_surveys(*, cooperative: Cooperative, reference: dt.date) -> None:

@@ -51,9 +51,10 @@ from enquetes.models import KeyStep, Message, SurveyKind
 from enquetes.services.campaigns import campaign_create, campaign_start
 from sav import rules
 from sav.metrics import SAV_METRICS
-from sav.models import Claim, ClaimEvent, ClaimMessage, Company, ServiceLevel
+from sav.models import CallBack, Claim, ClaimEvent, ClaimMessage, Company, ServiceLevel
 from sav.rules import Category
 from sav.services import claims as services
+from sav.services.callbacks import callback_record, callbacks_open
 
 # (name, trade, contact, categories it takes)
 COMPANIES = [
@@ -138,6 +139,7 @@ INDICATORS = [
     (6, "sav_median_days_to_lift", 45, "lower"),
     (6, "sav_lifted_within_perfect_completion", 95, "higher"),
     (6, "sav_satisfaction_after_intervention", 80, "higher"),
+    (6, "sav_called_back_in_time", 90, "higher"),
 ]
 INDICATOR_PERIOD = periods.Period.QUARTER
 HISTORY_DAYS = 365
@@ -158,6 +160,22 @@ SURVEY_ANSWER_AFTER = [0, 0, 1, 1, 2, 3, 5, 8]  # days
 SURVEY_VALUES = [*(value for value, _ in scales.SATISFACTION), scales.DONT_KNOW[0]]
 SURVEY_WEIGHTS = [44, 32, 12, 6, 6]
 SURVEY_WEIGHTS_CONTESTED = [14, 30, 30, 18, 8]
+
+# The closed loop: an unhappy respondent who accepted a call is called back so many working
+# days after the call-back opened (due 5 working days after the answer: mostly in time, now and
+# then late), with this outcome.
+CALLBACK_AFTER = [1, 1, 1, 1, 2, 2, 3, 4, 6, 8]
+CALLBACK_OUTCOMES = {
+    CallBack.Outcome.REACHED: (
+        55,
+        "Joint(e) au téléphone : explications données, pas de suite à donner.",
+    ),
+    CallBack.Outcome.SOLVED: (
+        30,
+        "Joint(e) : le point soulevé est réglé, l'acquéreur nous en remercie.",
+    ),
+    CallBack.Outcome.UNREACHABLE: (15, "Trois appels sans réponse, message laissé."),
+}
 
 Story = Generator[dt.datetime, dt.datetime, None]
 
@@ -539,5 +557,41 @@ def sav_seed(*, demos: list[SavDemo], reference: dt.date) -> None:
         status=OutboxStatus.PENDING,
     ).update(status=OutboxStatus.SENT, attempts=1, sent_at=closed_at, claimed_at=closed_at,
              first_attempt_at=closed_at)  # fmt: skip
+    if fresh:
+        _callbacks_seed(demos=[d for d in demos if d.cooperative in fresh], reference=reference)
     for demo in demos:
         _indicators_seed(cooperative=demo.cooperative, reference=reference)
+
+
+def _callbacks_seed(*, demos: list[SavDemo], reference: dt.date) -> None:
+    """The closed loop over the demo's year: every evening the daily work opens the call-backs
+    owed to the unhappy respondents of the nominative surveys who accepted a call; the person
+    in charge records each call a few working days later (the last ones are still to make)."""
+    now = timezone.now()
+    day = reference - dt.timedelta(days=HISTORY_DAYS)
+    while day <= reference:
+        callbacks_open(now=min(_at(day, 21), now))
+        day += dt.timedelta(days=1)
+    outcomes = list(CALLBACK_OUTCOMES)
+    weights = [weight for weight, _ in CALLBACK_OUTCOMES.values()]
+    for demo in demos:
+        callbacks = (
+            CallBack.objects.for_cooperative(demo.cooperative)
+            .filter(outcome="")
+            .select_related("buyer__lot__programme", "response")
+            .order_by("opened_at", "pk")
+        )
+        for callback in callbacks:
+            # Seeded by the household and the day of its answer, not by ids (see _survey_answer).
+            lot = callback.buyer.lot if callback.buyer else None
+            key = f"{lot.programme.code}-{lot.code}" if lot else str(callback.reasons)
+            rng = random.Random(f"callback-{key}-{callback.response.submitted_on}")
+            after, outcome = rng.choice(CALLBACK_AFTER), rng.choices(outcomes, weights)[0]
+            opened = timezone.localdate(callback.opened_at)
+            moment = _at(_working(opened, after), rng.randint(9, 17), rng.choice([0, 20, 40]))
+            if moment >= now:
+                continue
+            callback_record(
+                callback=callback, outcome=outcome, note=CALLBACK_OUTCOMES[outcome][1],
+                user=callback.assignee or demo.staff[0], now=moment,
+            )  # fmt: skip

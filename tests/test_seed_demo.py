@@ -177,6 +177,7 @@ class TestSeededDemo:
             "sav_median_days_to_lift",
             "sav_lifted_within_perfect_completion",
             "sav_satisfaction_after_intervention",
+            "sav_called_back_in_time",
         }
         for key in ("sav_acknowledged_same_day", "sav_median_days_to_lift"):
             computed = indicators.get(journey_metric=key).measurements.filter(is_computed=True)
@@ -195,6 +196,25 @@ class TestSeededDemo:
 
         assert measurement.is_computed
         assert (measurement.value, measurement.base) == (Decimal("81.80"), 22)
+
+    def test_unhappy_respondents_who_accepted_a_call_were_called_back_over_the_year(self, db):
+        from engagements.models import Indicator
+        from sav.models import CallBack
+
+        callbacks = CallBack.objects.filter(cooperative__slug="horizon-habitat")
+        indicator = Indicator.objects.get(
+            commitment__cooperative__slug="horizon-habitat",
+            journey_metric="sav_called_back_in_time",
+        )
+        # July to September 2026: the call-backs due then, and how many were made by their day.
+        measurement = indicator.measurements.get(period_start=dt.date(2026, 7, 1))
+
+        assert sorted(callbacks.values_list("outcome", flat=True)) == [
+            "reached", "reached", "reached", "reached", "reached", "reached", "solved",
+        ]  # fmt: skip
+        assert all(c.outcome_at > c.opened_at for c in callbacks)
+        assert measurement.is_computed
+        assert (measurement.value, measurement.base) == (Decimal("71.40"), 7)  # 5 of 7 in time
 
     def test_the_seven_principles_are_those_of_the_charter(self, db):
         assert list(Principle.objects.order_by("position").values_list("code", flat=True)) == [

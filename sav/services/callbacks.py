@@ -55,7 +55,9 @@ def callback_reasons(response: Response, level: ServiceLevel) -> list[str]:
 
 
 def callbacks_open(*, now: dt.datetime) -> int:
-    """Open the call-backs owed for the responses of the last `LOOKBACK` days. Returns how many."""
+    """Open the call-backs owed for the responses of the last `LOOKBACK` days up to `now` (a
+    clock set in the past, as the demo's, opens nothing for a response submitted later).
+    Returns how many."""
     today = timezone.localdate(now)
     consented = Answer.objects.filter(
         response=OuterRef("pk"), question__key=CONSENT_KEY, value="oui"
@@ -64,7 +66,7 @@ def callbacks_open(*, now: dt.datetime) -> int:
         Response.objects.filter(
             campaign__anonymous=False,
             invitation__isnull=False,
-            submitted_on__gte=today - LOOKBACK,
+            submitted_on__range=(today - LOOKBACK, today),
         )
         .filter(Exists(consented))
         .exclude(pk__in=CallBack.objects.values("response_id"))

@@ -60,6 +60,13 @@ def test_an_unhappy_consenting_respondent_gets_a_call_back_with_its_deadline(
     assert CallBack.objects.get().outcome == "reached"
 
 
+def test_a_response_is_not_called_back_before_the_day_it_was_submitted(coop_a, delivered_buyer):
+    _response(coop_a, delivered_buyer, anonymous=False)  # submitted on 10 July
+
+    assert callbacks_open(now=at(2026, 7, 9)) == 0
+    assert callbacks_open(now=at(2026, 7, 10)) == 1
+
+
 def test_no_call_back_in_an_anonymous_campaign(coop_a, delivered_buyer):
     _response(coop_a, delivered_buyer, anonymous=True)
 
