@@ -347,8 +347,11 @@ class Action(models.Model):
 
     @classmethod
     def late_q(cls, today: dt.date, prefix: str = "") -> Q:
-        """Late on `today`: open, and due before that day."""
-        return cls.open_q(prefix) & Q(**{f"{prefix}due_date__lt": today})
+        """Late on `today`: due before that day and still open on it — open now, or done after
+        that day (`completed_on`), so that a past day (the 31st of December of a report) reads
+        as it stood then. An abandoned action has no date: it is never late."""
+        done_later = Q(**{f"{prefix}status": cls.Status.DONE, f"{prefix}completed_on__gt": today})
+        return (cls.open_q(prefix) | done_later) & Q(**{f"{prefix}due_date__lt": today})
 
     @property
     def is_open(self) -> bool:
@@ -356,11 +359,13 @@ class Action(models.Model):
 
     def is_late(self, today: dt.date | None = None) -> bool:
         """The same rule as `late_q`, for one action."""
-        return (
-            self.is_open
-            and self.due_date is not None
-            and self.due_date < (today or timezone.localdate())
+        day = today or timezone.localdate()
+        done_later = (
+            self.status == self.Status.DONE
+            and self.completed_on is not None
+            and self.completed_on > day
         )
+        return (self.is_open or done_later) and self.due_date is not None and self.due_date < day
 
 
 def get_evidence_storage():

@@ -86,6 +86,28 @@ def test_the_report_counts_as_late_the_actions_late_on_the_31st_of_december(coop
     assert {a.title for a in section.done} == {"done past due"}
 
 
+def test_an_action_done_after_the_31st_of_december_was_late_on_it(coop_a):
+    commitment = Commitment.objects.get(cooperative=coop_a, number=1)
+    for title, completed_on in [
+        ("done in February", dt.date(2026, 2, 10)),
+        ("done on the 31st", dt.date(2025, 12, 31)),
+    ]:
+        ActionFactory(
+            cooperative=coop_a, title=title, status="done", due_date=dt.date(2025, 6, 30),
+            completed_on=completed_on, commitments=[commitment],
+        )  # fmt: skip
+
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, tzinfo=PARIS), tick=False):
+        context = report_of(coop_a, 2025)
+    section = next(s for s in context["sections"] if s.commitment == commitment)
+
+    assert {a.title for a in section.late} == {"done in February"}
+    assert {a.title for a in section.done} == {"done on the 31st"}
+    assert context["figures"]["actions_late"] == 1
+    assert {a.title for a in Action.objects.late(dt.date(2025, 12, 31))} == {"done in February"}
+    assert not Action.objects.late(dt.date(2026, 3, 2)).exists()  # done now: not late today
+
+
 def test_the_commitment_page_marks_the_late_actions_only(client, staff_a, actions):
     client.force_login(staff_a)
     with time_machine.travel(dt.datetime(2026, 5, 15, 10, tzinfo=PARIS), tick=False):
