@@ -31,12 +31,13 @@ SECRET_KEY = "bench-only-secret-key-bench-only-secret-key-bench-only"
 STATIC_ROOT = ROOT / "var" / "bench-static"  # shared by the benches, collected incrementally
 
 
-def bench_database_url(bench: str) -> str:
+def bench_database_url(bench: str, *, shared: bool = True) -> str:
     """DATABASE_URL's server, with a database of the bench's own named after DATABASE_URL's.
 
     BENCH_DATABASE_SUFFIX, when set, replaces the bench's name: the smoke runs of the suite share
-    one database, migrated once instead of once per bench (each bench empties what it loads)."""
-    bench = os.environ.get("BENCH_DATABASE_SUFFIX") or bench
+    one database, migrated once instead of once per bench (each bench empties what it loads).
+    shared=False: never that shared database (one that is not the portal's, as the peer's)."""
+    bench = (shared and os.environ.get("BENCH_DATABASE_SUFFIX")) or bench
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         return f"postgres://postgres@127.0.0.1:5432/coopqualite_bench_{bench}"

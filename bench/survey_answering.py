@@ -376,7 +376,7 @@ def gunicorn(app: str, port: int, workers: int, env: dict) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def peer_prepare() -> tuple[str, dict, int, list[int]]:
+def peer_prepare(url: str) -> tuple[str, dict, int, list[int]]:
     """The peer's virtual environment (made once, again when its requirements change), its
     database migrated and loaded: (python, env, survey id, question ids)."""
     python = PEER_VENV / "bin" / "python"
@@ -389,7 +389,6 @@ def peer_prepare() -> tuple[str, dict, int, list[int]]:
             check=True,
         )
         stamp.write_text(wanted)
-    url = bench_database_url("peer")
     ensure_database(url)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.peer.settings"}
     out = subprocess.run(
@@ -431,6 +430,9 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install -y wrk")
 
     print(f"machine: {machine()}")
+    # Named before setup_django points DATABASE_URL at the bench's database; never the smoke
+    # runs' shared one (the peer's tables, not the portal's).
+    peer_url = bench_database_url("peer", shared=False)
     workdir = Path(tempfile.mkdtemp(prefix="coopqualite-bench-answering-"))
     env = bench_env("answering", DJANGO_SETTINGS_MODULE="bench.settings")
     server = floor = peer = None
@@ -452,7 +454,7 @@ def main() -> None:
 
         port, floor_port, peer_port = free_port(), free_port(), free_port()
         if args.peer:
-            peer_python, peer_env, peer_survey, peer_questions = peer_prepare()
+            peer_python, peer_env, peer_survey, peer_questions = peer_prepare(peer_url)
             peer = subprocess.Popen(
                 [peer_python, "-m", "gunicorn", "bench.peer.wsgi:application",
                  "-c", "bench/peer/gunicorn.conf.py", "--bind", f"127.0.0.1:{peer_port}",
@@ -483,7 +485,8 @@ def main() -> None:
         if args.peer:
             peer_client = Http(peer_port)
             response, html = peer_client.request("GET", f"/survey/{peer_survey}/")
-            peer_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
+            set_cookie = response.getheader("Set-Cookie") or ""
+            peer_cookie = re.search(r"csrftoken=([^;]+)", set_cookie).group(1)
             peer_token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
             peer_body = urllib.parse.urlencode(
                 [("csrfmiddlewaretoken", peer_token.decode())]

@@ -200,17 +200,32 @@ def demo_invitation() -> Invitation | None:
 
 
 def _answer_some(campaign: Campaign, rng: random.Random, share: float) -> None:
-    """Responses of a nominative campaign, tied to their invitations: each within three weeks
-    of the day its household was due (`days_after_step` after its key step), and never after
-    today (what the closed loop of the after-sales demo calls back over the year)."""
+    """Responses of a nominative key-step campaign, tied to their invitations. The campaign is
+    dated back to its opening, and each household invited (its e-mail sent) on the day it
+    became due (`days_after_step` after its key step); a share answers within three weeks of
+    that day, never after today (what the closed loop of the after-sales demo calls back over
+    the year)."""
     questions = list(
         Question.objects.filter(questionnaire=campaign.questionnaire).prefetch_related("choices")
     )
-    answers, answered = [], []
     now = timezone.now()
     today = timezone.localdate(now)
-    invitations = Invitation.objects.filter(campaign=campaign).select_related("buyer")
-    for invitation in invitations.order_by("pk"):
+    Campaign.objects.filter(pk=campaign.pk).update(launched_at=min(_nine(campaign.opens_on), now))
+    invitations = list(
+        Invitation.objects.filter(campaign=campaign).select_related("buyer").order_by("pk")
+    )
+    invited = []
+    for invitation in invitations:
+        due = _due_day(campaign, invitation, today)
+        if due is not None:
+            invitation.created_at = _nine(due)
+            invited.append(invitation)
+    Invitation.objects.bulk_update(invited, ["created_at"])
+    Message.objects.bulk_create(
+        Message(invitation=inv, number=0, status="sent", sent_at=inv.created_at) for inv in invited
+    )
+    answers, answered = [], []
+    for invitation in invitations:
         if rng.random() > share:
             continue
         at = _answered_at(campaign, invitation, today) or now
@@ -225,9 +240,12 @@ def _answer_some(campaign: Campaign, rng: random.Random, share: float) -> None:
     Invitation.objects.bulk_update(answered, ["answered_at", "started_at"])
 
 
-def _answered_at(campaign: Campaign, invitation: Invitation, today: dt.date) -> dt.datetime | None:
-    """When this household answered: drawn from its own generator (seeded by the campaign and
-    the household, not by ids, and apart from the answers' generator), or None for today."""
+def _nine(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+
+
+def _due_day(campaign: Campaign, invitation: Invitation, today: dt.date) -> dt.date | None:
+    """The day this household became due for the key-step campaign, if before today."""
     buyer = invitation.buyer
     if buyer is None or not campaign.key_step or not KeyStep(campaign.key_step).is_dated:
         return None
@@ -235,12 +253,19 @@ def _answered_at(campaign: Campaign, invitation: Invitation, today: dt.date) -> 
     if step is None:
         return None
     due = max(campaign.opens_on, step + dt.timedelta(days=campaign.days_after_step))
-    if due >= today:
+    return due if due < today else None
+
+
+def _answered_at(campaign: Campaign, invitation: Invitation, today: dt.date) -> dt.datetime | None:
+    """When this household answered: drawn from its own generator (seeded by the campaign and
+    the household, not by ids, and apart from the answers' generator), or None for today."""
+    due = _due_day(campaign, invitation, today)
+    if due is None:
         return None
     draw = random.Random(f"{campaign.name}-{invitation.lot_code}-{invitation.last_name}")
     day = min(today, due + dt.timedelta(days=draw.randint(0, 21)))
     at = timezone.make_aware(dt.datetime.combine(day, dt.time(draw.randint(8, 20))))
-    return min(at, timezone.now())
+    return max(min(at, timezone.now()), _nine(due))
 
 
 def _indicators_from_surveys(*, cooperative: Cooperative, reference: dt.date) -> None:

@@ -48,7 +48,7 @@ DATABASES = {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": _url.path.lstrip("/"),
         "USER": _url.username or "postgres",
-        "PASSWORD": _url.password or "",
+        "PASSWORD": urllib.parse.unquote(_url.password or ""),
         "HOST": _url.hostname or "127.0.0.1",
         "PORT": str(_url.port or 5432),
         "CONN_MAX_AGE": 600,

@@ -75,6 +75,7 @@ def callbacks_open(*, now: dt.datetime) -> int:
             "invitation__buyer__lot__programme__interlocutor",
         )
         .prefetch_related("answers__question")
+        .order_by("submitted_on", "invitation_id")  # call-backs numbered in the answers' order
     )  # fmt: skip
     opened = 0
     levels: dict[int, ServiceLevel] = {}

@@ -64,9 +64,12 @@ def outbox_dispatch(*, now: dt.datetime) -> OutboxDispatch:
 
 
 def _statistics_refresh(model: type[OutboxMessage]) -> None:
-    """ANALYZE the model's table (PostgreSQL; SQLite's planner keeps no such statistics)."""
+    """ANALYZE the model's table (PostgreSQL; SQLite's planner keeps no such statistics). It
+    runs in the process that committed, a web request for a launch: SKIP_LOCKED gives up at
+    once instead of waiting behind a vacuum, an index build or another ANALYZE."""
     db = router.db_for_write(model)
     if connections[db].vendor != "postgresql":
         return
     with connections[db].cursor() as cursor:
-        cursor.execute(f"ANALYZE {connections[db].ops.quote_name(model._meta.db_table)}")
+        table = connections[db].ops.quote_name(model._meta.db_table)
+        cursor.execute(f"ANALYZE (SKIP_LOCKED) {table}")
