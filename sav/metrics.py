@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
@@ -31,6 +32,19 @@ SAV_COMMITMENT = 6
 
 def _percent(part: int, whole: int) -> Decimal:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _deadlines_kept(rows: Iterable[tuple[dt.date, dt.datetime | None]]) -> Figure | None:
+    """Share of the deadlines kept among (deadline, done at) pairs. A deadline counts once it is
+    decided: kept, or passed without the step; one still running is not counted yet."""
+    today = timezone.localdate()
+    due = kept = 0
+    for deadline, done_at in rows:
+        in_time = rules.kept(done_at, deadline)
+        if in_time or deadline < today:
+            due += 1
+            kept += in_time
+    return Figure(_percent(kept, due), due) if due else None
 
 
 def _local(moment: dt.datetime | None) -> dt.date | None:
@@ -55,19 +69,11 @@ def acknowledged_same_day(cooperative_id: int, start: dt.date, end: dt.date) -> 
 def followed_up_in_time(cooperative_id: int, start: dt.date, end: dt.date) -> Figure | None:
     """Share of the claims whose follow-up (accepted or refused) fell due in the period that
     were qualified by then (deadline in working days, moved by the pauses)."""
-    today = timezone.localdate()
-    rows = (
+    return _deadlines_kept(
         Claim.objects.for_cooperative(cooperative_id)
         .filter(follow_up_due__range=(start, end))
         .values_list("follow_up_due", "qualified_at")
     )
-    due = kept = 0
-    for deadline, qualified in rows:
-        in_time = qualified is not None and _local(qualified) <= deadline
-        if in_time or deadline < today:
-            due += 1
-            kept += in_time
-    return Figure(_percent(kept, due), due) if due else None
 
 
 def median_days_to_lift(cooperative_id: int, start: dt.date, end: dt.date) -> Figure | None:
@@ -88,7 +94,7 @@ def lifted_within_perfect_completion(
 ) -> Figure | None:
     """Share of the reserves and claims of the year of perfect completion whose year ended in
     the period that were lifted by its end (refused ones left out)."""
-    rows = (
+    return _deadlines_kept(
         Claim.objects.for_cooperative(cooperative_id)
         .filter(
             guarantee__in=[rules.Guarantee.RESERVE, rules.Guarantee.PERFECT_COMPLETION],
@@ -97,14 +103,6 @@ def lifted_within_perfect_completion(
         .exclude(status=rules.Status.REFUSED)
         .values_list("guarantee_until", "lifted_at")
     )
-    today = timezone.localdate()
-    due = kept = 0
-    for until, lifted in rows:
-        in_time = lifted is not None and _local(lifted) <= until
-        if in_time or until < today:
-            due += 1
-            kept += in_time
-    return Figure(_percent(kept, due), due) if due else None
 
 
 # The answers of the after-intervention campaigns (`sav.services.surveys`) to their one question.
@@ -135,19 +133,11 @@ def satisfaction_after_intervention(
 def called_back_in_time(cooperative_id: int, start: dt.date, end: dt.date) -> Figure | None:
     """Share of the unhappy respondents whose call-back fell due in the period who were called
     back by its due day (a call-back still within its deadline is not counted yet)."""
-    today = timezone.localdate()
-    callbacks = (
+    return _deadlines_kept(
         CallBack.objects.for_cooperative(cooperative_id)
         .filter(due__range=(start, end))
-        .only("due", "outcome_at")
+        .values_list("due", "outcome_at")
     )
-    due = kept = 0
-    for callback in callbacks:
-        in_time = callback.was_in_time()
-        if in_time or callback.due < today:
-            due += 1
-            kept += in_time
-    return Figure(_percent(kept, due), due) if due else None
 
 
 SAV_METRICS: dict[str, JourneyMetric] = {

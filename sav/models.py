@@ -12,7 +12,6 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from cooperatives.models import Buyer, Cooperative, Lot, TenantQuerySet
 from coopqualite.outbox.models import OutboxMessage, OutboxQuerySet
@@ -462,4 +461,4 @@ class CallBack(models.Model):
 
     def was_in_time(self) -> bool:
         """Called back (any outcome, "unreachable" included: the call was made) by the due day."""
-        return self.outcome_at is not None and timezone.localdate(self.outcome_at) <= self.due
+        return rules.kept(self.outcome_at, self.due)

@@ -33,6 +33,7 @@ import holidays
 from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from coopqualite.formats import format_date
 
@@ -243,6 +244,11 @@ def next_due(
     if status in AWAITING_PLANNING:
         return planning_due
     return None
+
+
+def kept(done_at: dt.datetime | None, deadline: dt.date) -> bool:
+    """A deadline kept: the step was done (a moment) by the deadline's day, in local time."""
+    return done_at is not None and timezone.localdate(done_at) <= deadline
 
 
 def overdue_q(today: dt.date, prefix: str = "") -> Q:

@@ -2,13 +2,13 @@
 page (its reasons, the buyer's contact) and the form that records its outcome once."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cooperatives.access import get_object_for, permission_required
 from cooperatives.models import Permission
+from coopqualite.pagination import paginate
 from sav import selectors
 from sav.forms import CallBackOutcomeForm, CallBackShowForm
 from sav.models import CallBack
@@ -27,11 +27,11 @@ def callback_list(request):
     callbacks = selectors.callback_list(
         CallBack.objects.visible_to(request.user), show=show.value(), today=today
     )
-    page = Paginator(callbacks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(callbacks, request, per_page=PAGE_SIZE)
     return render(
         request,
         "sav/callback_list.html",
-        {"page": page, "show": show, "shown": show.value(), "today": today},
+        {"page": page, "show": show, "today": today},
     )
 
 

@@ -4,7 +4,6 @@ bulk assignment, the spreadsheet export."""
 import tempfile
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cooperatives.access import permission_required, require
 from cooperatives.models import Permission
+from coopqualite.pagination import paginate
 from coopqualite.spreadsheets import safe_cell
 from sav import rules, selectors
 from sav.forms import BulkAssignForm, InboxFilterForm
@@ -51,9 +51,7 @@ def claim_inbox(request, mine: bool = False):
     if mine:
         claims = claims.filter(assignee=request.user)
     today = timezone.localdate()
-    page = Paginator(claims.values(*selectors.INBOX_COLUMNS), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(claims.values(*selectors.INBOX_COLUMNS), request, per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     choices = selectors.inbox_choices(request.user.cooperative_id)
